@@ -1,0 +1,30 @@
+package dev.bulwark.model;
+
+/**
+ * Headers put on a record sent to a {@code <topic>.dlq} topic, so an operator can tell why it
+ * was refused and where it came from. The original key and value are kept byte for byte.
+ */
+public final class DeadLetter {
+    public static final String REASON = "bulwark-dlq-reason";
+    public static final String DETAIL = "bulwark-dlq-detail";
+    public static final String SOURCE_TOPIC = "bulwark-dlq-source-topic";
+    public static final String SOURCE_PARTITION = "bulwark-dlq-source-partition";
+    public static final String SOURCE_OFFSET = "bulwark-dlq-source-offset";
+
+    /** Why a record was dead-lettered; the header value is the enum name. */
+    public enum Reason {
+        /** Not JSON, or JSON that does not match the message schema. */
+        MalformedMessage,
+        /** A {@code schemaVersion} this build does not understand. */
+        UnsupportedSchemaVersion,
+        /** The signature is missing or does not verify against the sender's registered key. */
+        SignatureInvalid,
+        /** The record key and the {@code machineId} in the value disagree. */
+        MachineIdMismatch,
+        /** The machine named is not known to the receiver. */
+        UnknownMachine
+    }
+
+    private DeadLetter() {
+    }
+}

@@ -1,0 +1,25 @@
+package dev.bulwark.model;
+
+/**
+ * The Kafka topics between cloud and agents: the only place their names are spelled.
+ * Every record's key is the machine's resource id in lower case, so one machine's messages stay
+ * in order on one partition. See docs/messages.md.
+ */
+public final class Topics {
+    /** Cloud to agents: {@link ExtensionOperation}. */
+    public static final String EXTENSION_OPERATIONS = "bulwark.extension-operations";
+    /** Agents to cloud: {@link OperationResult}. */
+    public static final String EXTENSION_RESULTS = "bulwark.extension-results";
+    /** Agents to cloud: {@link AgentReport}. */
+    public static final String AGENT_REPORTS = "bulwark.agent-reports";
+
+    public static final String[] ALL = {EXTENSION_OPERATIONS, EXTENSION_RESULTS, AGENT_REPORTS};
+
+    private Topics() {
+    }
+
+    /** The dead-letter topic of {@code topic}: records that could not be parsed or verified. */
+    public static String deadLetter(String topic) {
+        return topic + ".dlq";
+    }
+}
