@@ -1,0 +1,94 @@
+package dev.bulwark.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.model.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A small client of the cloud's ARM-shaped API, as the Azure CLI or a script would call it. */
+public final class CloudApi {
+    public static final String API_VERSION = "2024-07-10";
+    public static final String ACTIVITY_LOG_API_VERSION = "2015-04-01";
+
+    private final String baseUrl;
+    private final String subscription;
+    private final String resourceGroup;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public CloudApi(String baseUrl, String subscription, String resourceGroup) {
+        this.baseUrl = baseUrl;
+        this.subscription = subscription;
+        this.resourceGroup = resourceGroup;
+    }
+
+    public record Response(int status, JsonNode body, HttpResponse<String> raw) {
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    public String machinePath(String machine) {
+        return "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.HybridCompute/machines/" + machine;
+    }
+
+    public String extensionPath(String machine, String extension) {
+        return machinePath(machine) + "/extensions/" + extension;
+    }
+
+    public Response putExtension(String machine, String extension, ObjectNode body) {
+        return send("PUT", extensionPath(machine, extension) + "?api-version=" + API_VERSION, Json.encodeToString(body));
+    }
+
+    public Response deleteExtension(String machine, String extension) {
+        return send("DELETE", extensionPath(machine, extension) + "?api-version=" + API_VERSION, null);
+    }
+
+    public Response getExtension(String machine, String extension) {
+        return send("GET", extensionPath(machine, extension) + "?api-version=" + API_VERSION, null);
+    }
+
+    public Response getMachine(String machine) {
+        return send("GET", machinePath(machine) + "?api-version=" + API_VERSION, null);
+    }
+
+    /** The activity log, filtered as the Azure Monitor API filters it, e.g. {@code correlationId eq '...'}. */
+    public Response activityLog(String filter) {
+        return send("GET", activityLogPath(filter), null);
+    }
+
+    public String activityLogPath(String filter) {
+        return "/subscriptions/" + subscription + "/providers/Microsoft.Insights/eventtypes/management/values?api-version="
+                + ACTIVITY_LOG_API_VERSION + "&$filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8);
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public Response send(String method, String pathAndQuery, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("x-ms-client-principal-name", "demo@bulwark.local");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = response.body() == null || response.body().isBlank() ? null : Json.MAPPER.readTree(response.body());
+            return new Response(response.statusCode(), json, response);
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + pathAndQuery + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.bulwark.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.bulwark.e2e.Demo.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged cloud service and agent, run as processes on real Kafka and PostgreSQL, driven as users
+ * drive them: the ARM API from the cloud side, the agent CLI on the machines.
+ */
+class EndToEndTest {
+    static final String SUB = "00000000-0000-0000-0000-0000000000e2";
+    static final String RG = "e2e-rg";
+    static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    static BulwarkSystem system;
+    static CloudApi api;
+    static AgentCli cli;
+    static Path fleet;
+
+    /** Each simulated machine's local rules, applied with the agent CLI before the agent starts. */
+    static final Map<String, List<List<String>>> RULES = Map.of(
+            "e2e-0001", List.of(),
+            "e2e-0002", List.of(List.of("extensions.allowlist", "Contoso.Monitoring/LogShipper")),
+            "e2e-0003", List.of(List.of("extensions.blocklist", "contoso.monitoring/logshipper")),
+            "e2e-0004", List.of(List.of("extensions.allowlist", "Contoso.Monitoring/LogShipper"),
+                    List.of("extensions.blocklist", "Contoso.Monitoring/LogShipper")),
+            "e2e-0005", List.of(List.of("extensions.allowlist", "Allow/None")),
+            "e2e-0006", List.of(List.of("config.mode", "monitor")),
+            "e2e-0007", List.of(List.of("extensions.enabled", "false")),
+            "e2e-0008", List.of(List.of("extensions.blocklist", "Contoso.Monitoring/LogShipper")));
+
+    @BeforeAll
+    static void startTheSystem() throws Exception {
+        Path work = Path.of("target/e2e").toAbsolutePath();
+        Demo.deleteRecursively(work);
+        system = BulwarkSystem.start(BulwarkSystem.checkout(), work);
+        api = system.api(SUB, RG);
+        cli = system.agentCli();
+        fleet = work.resolve("fleet");
+        cli.runOrThrow("connect", "--home", fleet.toString(), "--cloud", api.baseUrl(), "--subscription", SUB,
+                "--resource-group", RG, "--machine", "e2e", "--count", String.valueOf(RULES.size()));
+        RULES.forEach((machine, settings) -> settings.forEach(s -> cli.runOrThrow("config", "set", s.get(0), s.get(1),
+                "--home", home(machine))));
+        system.startAgent(fleet, "agent-fleet");
+        await().atMost(PATIENCE).until(() -> RULES.keySet().stream()
+                .allMatch(m -> "Connected".equals(text(api.getMachine(m).body(), "properties", "status"))));
+    }
+
+    @AfterAll
+    static void stopTheSystem() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void anInstallFollowsEachMachinesLocalRulesAndIsLoggedOnce() {
+        Map<String, String> expected = Map.of(
+                "e2e-0001", "Succeeded",
+                "e2e-0002", "Succeeded",
+                "e2e-0003", "ExtensionBlockedByBlocklist",
+                "e2e-0004", "ExtensionBlockedByBlocklist",
+                "e2e-0005", "ExtensionBlockedByAllowlist",
+                "e2e-0006", "ExtensionBlockedByMonitorMode",
+                "e2e-0007", "ExtensionManagerDisabled");
+        List<String> correlations = new ArrayList<>();
+        expected.keySet().forEach(machine -> {
+            CloudApi.Response accepted = api.putExtension(machine, Demo.EXTENSION, Demo.extensionBody());
+            assertThat(accepted.status()).as("PUT on %s", machine).isEqualTo(202);
+            assertThat(accepted.header("Azure-AsyncOperation")).contains("/operationstatus/");
+            correlations.add(machine + "=" + accepted.header("x-ms-correlation-request-id"));
+        });
+
+        expected.forEach((machine, outcome) -> {
+            JsonNode extension = awaitFinal(machine);
+            if (outcome.equals("Succeeded")) {
+                assertThat(text(extension, "properties", "provisioningState")).as(machine).isEqualTo("Succeeded");
+            } else {
+                assertThat(text(extension, "properties", "provisioningState")).as(machine).isEqualTo("Failed");
+                assertThat(text(extension, "properties", "instanceView", "status", "code")).as(machine).endsWith(outcome);
+                assertThat(text(extension, "properties", "instanceView", "status", "message")).as(machine)
+                        .contains("Contoso.Monitoring/LogShipper").contains("bulwark-agent config");
+            }
+        });
+
+        for (String entry : correlations) {
+            String machine = entry.substring(0, entry.indexOf('='));
+            JsonNode events = awaitEvents("correlationId eq '" + entry.substring(entry.indexOf('=') + 1) + "'", 2);
+            List<String> statuses = new ArrayList<>();
+            events.forEach(e -> statuses.add(text(e, "status", "value")));
+            String outcome = expected.get(machine).equals("Succeeded") ? "Succeeded" : "Failed";
+            assertThat(statuses).as(machine).containsExactlyInAnyOrder("Started", outcome);
+            events.forEach(e -> assertThat(text(e, "operationName", "value"))
+                    .isEqualTo("Microsoft.HybridCompute/machines/extensions/write"));
+            if (outcome.equals("Failed")) {
+                assertThat(events.toString()).as(machine).contains(expected.get(machine));
+            }
+        }
+    }
+
+    @Test
+    void aDeleteIsAllowedEvenForAnExtensionOnTheBlocklist() {
+        String machine = "e2e-0003";
+        api.putExtension(machine, Demo.EXTENSION, Demo.extensionBody());
+        awaitFinal(machine);
+
+        CloudApi.Response accepted = api.deleteExtension(machine, Demo.EXTENSION);
+
+        assertThat(accepted.status()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> api.getExtension(machine, Demo.EXTENSION).status() == 404);
+        JsonNode events = awaitEvents("correlationId eq '" + accepted.header("x-ms-correlation-request-id") + "'", 2);
+        assertThat(events.toString()).contains("Microsoft.HybridCompute/machines/extensions/delete").contains("Succeeded");
+    }
+
+    @Test
+    void aLocalRuleChangedWithTheCliAppliesToTheNextOperation() {
+        String machine = "e2e-0008";
+        api.putExtension(machine, Demo.EXTENSION, Demo.extensionBody());
+        assertThat(text(awaitFinal(machine), "properties", "instanceView", "status", "code")).endsWith("ExtensionBlockedByBlocklist");
+
+        cli.runOrThrow("config", "set", "extensions.blocklist", "Contoso.Monitoring/LogShipper", "--remove", "--home", home(machine));
+        api.putExtension(machine, Demo.EXTENSION, Demo.extensionBody());
+
+        await().atMost(PATIENCE).until(() -> "Succeeded".equals(
+                text(api.getExtension(machine, Demo.EXTENSION).body(), "properties", "provisioningState")));
+    }
+
+    @Test
+    void theCloudShowsLocalRulesReadOnlyAndNeverStoresProtectedSettings() throws Exception {
+        await().atMost(PATIENCE).until(() -> api.getMachine("e2e-0005").body().toString().contains("Allow"));
+        JsonNode config = api.getMachine("e2e-0005").body().at("/properties/agentConfiguration");
+        assertThat(config.get("extensionsAllowList").toString()).contains("Allow").contains("None");
+        assertThat(api.getMachine("e2e-0006").body().at("/properties/agentConfiguration/configMode").asText()).isEqualTo("monitor");
+
+        api.putExtension("e2e-0001", Demo.EXTENSION, Demo.extensionBody());
+        awaitFinal("e2e-0001");
+        assertThat(api.getExtension("e2e-0001", Demo.EXTENSION).raw().body()).doesNotContain(Demo.SECRET);
+        assertThat(SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUser(),
+                system.infra().dbPassword(), Demo.SECRET)).isEmpty();
+    }
+
+    private static JsonNode awaitFinal(String machine) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(PATIENCE).until(() -> {
+            last[0] = api.getExtension(machine, Demo.EXTENSION).body();
+            String state = text(last[0], "properties", "provisioningState");
+            return "Succeeded".equals(state) || "Failed".equals(state);
+        });
+        return last[0];
+    }
+
+    private static JsonNode awaitEvents(String filter, int count) {
+        JsonNode[] page = new JsonNode[1];
+        await().atMost(PATIENCE).until(() -> {
+            page[0] = api.activityLog(filter).body().get("value");
+            return page[0] != null && page[0].size() >= count;
+        });
+        assertThat(page[0].size()).as("events for %s", filter).isEqualTo(count);
+        return page[0];
+    }
+
+    private static String home(String machine) {
+        return fleet.resolve("machines").resolve(machine).toString();
+    }
+}
