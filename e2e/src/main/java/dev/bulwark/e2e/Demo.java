@@ -88,7 +88,7 @@ public final class Demo {
             Await.until("the deletes finished", Duration.ofMinutes(2),
                     () -> deleted.stream().allMatch(m -> api.getExtension(m, EXTENSION).status() == 404));
 
-            List<String> secretColumns = SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUser(),
+            List<String> secretColumns = SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUsername(),
                     system.infra().dbPassword(), SECRET);
             printSummary(api, groupOf, installs, deleted, correlation, secretColumns, work, started);
 

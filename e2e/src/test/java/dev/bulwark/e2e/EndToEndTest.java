@@ -147,7 +147,7 @@ class EndToEndTest {
         api.putExtension("e2e-0001", Demo.EXTENSION, Demo.extensionBody());
         awaitFinal("e2e-0001");
         assertThat(api.getExtension("e2e-0001", Demo.EXTENSION).raw().body()).doesNotContain(Demo.SECRET);
-        assertThat(SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUser(),
+        assertThat(SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUsername(),
                 system.infra().dbPassword(), Demo.SECRET)).isEmpty();
     }
 

@@ -12,8 +12,13 @@ public final class Topics {
     public static final String EXTENSION_RESULTS = "bulwark.extension-results";
     /** Agents to cloud: {@link AgentReport}. */
     public static final String AGENT_REPORTS = "bulwark.agent-reports";
+    /** Cloud to agent: {@link GuestAssignment}, an audit rule set to evaluate (never to enforce). */
+    public static final String GUEST_ASSIGNMENTS = "bulwark.guest-assignments";
+    /** Agent to cloud: {@link GuestComplianceReport}. */
+    public static final String GUEST_COMPLIANCE = "bulwark.guest-compliance";
 
-    public static final String[] ALL = {EXTENSION_OPERATIONS, EXTENSION_RESULTS, AGENT_REPORTS};
+    public static final String[] ALL = {EXTENSION_OPERATIONS, EXTENSION_RESULTS, AGENT_REPORTS, GUEST_ASSIGNMENTS,
+            GUEST_COMPLIANCE};
 
     private Topics() {
     }

@@ -25,7 +25,9 @@ class MessageExamplesTest {
         return Stream.of(
                 Arguments.of("extension-operation.json", ExtensionOperation.class, ExtensionOperation.SCHEMA_VERSION),
                 Arguments.of("extension-result.json", OperationResult.class, OperationResult.SCHEMA_VERSION),
-                Arguments.of("agent-report.json", AgentReport.class, AgentReport.SCHEMA_VERSION));
+                Arguments.of("agent-report.json", AgentReport.class, AgentReport.SCHEMA_VERSION),
+                Arguments.of("guest-assignment.json", GuestAssignment.class, GuestAssignment.SCHEMA_VERSION),
+                Arguments.of("guest-compliance.json", GuestComplianceReport.class, GuestComplianceReport.SCHEMA_VERSION));
     }
 
     @ParameterizedTest(name = "{0} round-trips through {1}")

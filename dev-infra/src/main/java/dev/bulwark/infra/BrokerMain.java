@@ -1,0 +1,62 @@
+package dev.bulwark.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+
+/**
+ * The main class of the broker child process that {@link KafkaBroker} starts: formats the KRaft
+ * storage, then runs {@code kafka.Kafka}, and exits as soon as its standard input reaches end of
+ * file. The parent holds the other end of that pipe, so the broker stops when the parent closes it
+ * and also when the parent dies in any way (even {@code kill -9}): no broker is ever left behind.
+ *
+ * <p>It calls Kafka reflectively so that dev-infra does not compile against the broker jars (they
+ * are runtime-only there and never reach the modules that use dev-infra). It must stay a single
+ * class with no nested classes: {@link KafkaBroker} copies just this class file out of the jar.
+ *
+ * <p>Arguments: cluster id, path of the broker properties file.
+ */
+public final class BrokerMain {
+
+    private BrokerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: BrokerMain CLUSTER_ID SERVER_PROPERTIES");
+            System.exit(2);
+        }
+        String clusterId = args[0];
+        String propertiesFile = args[1];
+
+        int formatted = (int) Class.forName("kafka.tools.StorageTool")
+                .getMethod("execute", String[].class, PrintStream.class)
+                .invoke(null, new String[] {"format", "-t", clusterId, "-c", propertiesFile}, System.out);
+        if (formatted != 0) {
+            System.err.println("BrokerMain: formatting the storage failed with exit code " + formatted);
+            System.exit(formatted);
+        }
+
+        Thread parentWatch = new Thread(BrokerMain::exitWhenStdinCloses, "bulwark-parent-watch");
+        parentWatch.setDaemon(true);
+        parentWatch.start();
+
+        // Blocks until the broker stops; kafka.Kafka's own shutdown hook stops it cleanly on System.exit.
+        Class.forName("kafka.Kafka").getMethod("main", String[].class)
+                .invoke(null, (Object) new String[] {propertiesFile});
+    }
+
+    private static void exitWhenStdinCloses() {
+        try {
+            InputStream in = System.in;
+            byte[] ignored = new byte[256];
+            while (in.read(ignored) >= 0) {
+                // The parent never writes; anything it sends is ignored.
+            }
+        } catch (IOException e) {
+            // A broken pipe means the same as end of file: the parent is gone.
+        }
+        System.out.println("BrokerMain: standard input closed (parent stopped or died): shutting down");
+        System.exit(0);
+    }
+}

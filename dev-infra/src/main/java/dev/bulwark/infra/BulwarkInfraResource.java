@@ -1,0 +1,66 @@
+package dev.bulwark.infra;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Points {@code @QuarkusTest}s at real Kafka and PostgreSQL: one {@link LocalInfra} per test JVM,
+ * started by the first test that needs it, data under {@code target/bulwark-infra}, shared by all
+ * test classes, and stopped when the JVM exits. Register it once per module, on any one test class:
+ * <pre>{@code @WithTestResource(value = BulwarkInfraResource.class, scope = TestResourceScope.GLOBAL)}</pre>
+ * (or {@code @QuarkusTestResource(value = BulwarkInfraResource.class, restrictToAnnotatedClass = false)}).
+ * Test code reaches the servers through {@link #infra()}, e.g. {@code infra().bootstrapServers()}.
+ *
+ * <p>Quarkus may load this class in more than one class loader (e.g. when a test profile restarts
+ * the application). The coordinates are therefore also kept in system properties, which every copy
+ * sees, so a second copy reuses the running servers instead of starting new ones. (Copies are used
+ * one after the other: test classes in one JVM run sequentially.)
+ */
+public class BulwarkInfraResource implements QuarkusTestResourceLifecycleManager {
+
+    private static final String SHARED_KEY = "bulwark.infra.";
+    private static final String[] SHARED = {
+        "KAFKA_BOOTSTRAP_SERVERS", "BULWARK_DB_URL", "BULWARK_DB_USER", "BULWARK_DB_PASSWORD"};
+
+    private static LocalInfra infra;
+
+    /** The infrastructure of this test JVM, started on first use. */
+    public static synchronized LocalInfra infra() {
+        if (infra == null) {
+            infra = System.getProperty(SHARED_KEY + SHARED[0]) != null ? attach() : startForThisJvm();
+        }
+        return infra;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        return infra().quarkusConfig();
+    }
+
+    /**
+     * Nothing: the next test class uses the same servers. A JVM shutdown hook stops them, and they stop
+     * by themselves when the JVM dies without running it (see {@link KafkaBroker}, {@link Postgres}).
+     */
+    @Override
+    public void stop() {
+    }
+
+    private static LocalInfra startForThisJvm() {
+        LocalInfra started = LocalInfra.start(Path.of("target", "bulwark-infra").toAbsolutePath());
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "bulwark-infra-stop"));
+        started.environment().forEach((key, value) -> System.setProperty(SHARED_KEY + key, value));
+        return started;
+    }
+
+    /** Another class loader started the servers: use them, as if the environment had named them. */
+    private static LocalInfra attach() {
+        Map<String, String> env = new HashMap<>();
+        for (String key : SHARED) {
+            env.put(key, System.getProperty(SHARED_KEY + key));
+        }
+        return LocalInfra.start(Path.of("target", "bulwark-infra").toAbsolutePath(), LocalInfra.DEFAULT_PARTITIONS, env);
+    }
+}

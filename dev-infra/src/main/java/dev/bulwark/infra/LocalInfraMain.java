@@ -1,0 +1,113 @@
+package dev.bulwark.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+
+/**
+ * Runs {@link LocalInfra} for the demo and the {@code ./bulwark} scripts:
+ * <pre>LocalInfraMain [WORK_DIR [ENV_FILE]]</pre>
+ * WORK_DIR (default {@code .bulwark/infra}) holds the servers' data; ENV_FILE, if given, receives the
+ * coordinates as {@code KEY=value} lines that a shell can {@code source} (KAFKA_BOOTSTRAP_SERVERS,
+ * BULWARK_DB_URL, BULWARK_DB_USER, BULWARK_DB_PASSWORD, QUARKUS_DATASOURCE_*). It is written only
+ * once everything is ready, so a script can wait for it to appear.
+ *
+ * <p>Runs until its standard input closes or it gets SIGTERM/SIGINT, then stops everything. When
+ * standard input cannot close later ({@code /dev/null}, as a script's background job gets, a file, or
+ * none), only a signal stops it.
+ */
+public final class LocalInfraMain {
+
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:@,=+-]*");
+
+    private LocalInfraMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path workDir = Path.of(args.length > 0 ? args[0] : ".bulwark/infra").toAbsolutePath();
+        Path envFile = args.length > 1 ? Path.of(args[1]).toAbsolutePath() : null;
+        if (envFile != null) {
+            Files.deleteIfExists(envFile); // A stale file must not look like a ready infrastructure.
+        }
+
+        LocalInfra infra = LocalInfra.start(workDir);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            infra.close();
+            stopped.countDown();
+        }, "bulwark-infra-stop"));
+
+        String lines = envLines(infra.environment());
+        if (envFile != null) {
+            writeAtomically(envFile, lines);
+            System.out.println("bulwark-infra: coordinates written to " + envFile);
+        }
+        System.out.print(lines);
+        System.out.flush();
+
+        if (stdinCanClose()) {
+            System.out.println("bulwark-infra: running until standard input closes, SIGTERM or SIGINT");
+            drain(System.in);
+            infra.close();
+        } else {
+            System.out.println("bulwark-infra: running until SIGTERM or SIGINT");
+            stopped.await();
+        }
+        System.out.println("bulwark-infra: stopped");
+        System.exit(0); // Client libraries may leave non-daemon threads behind.
+    }
+
+    /** {@code KEY=value} lines; values with shell-special characters are single-quoted. */
+    static String envLines(Map<String, String> env) {
+        StringBuilder out = new StringBuilder();
+        env.forEach((key, value) -> out.append(key).append('=').append(shellValue(value)).append('\n'));
+        return out.toString();
+    }
+
+    private static String shellValue(String value) {
+        return PLAIN.matcher(value).matches() ? value : "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    private static void writeAtomically(Path file, String content) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Only a pipe, a socket or a terminal can close later. /dev/null, a file or no standard input at all
+     * (as a script's background job or CI may give) are at their end from the start: then wait for a
+     * signal instead. Linux tells what fd 0 is; elsewhere, trust standard input.
+     */
+    private static boolean stdinCanClose() {
+        Path fd0 = Path.of("/proc/self/fd/0");
+        if (!Files.isDirectory(fd0.getParent())) {
+            return true;
+        }
+        try {
+            String target = Files.readSymbolicLink(fd0).toString();
+            return target.startsWith("pipe:") || target.startsWith("socket:")
+                    || target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void drain(InputStream in) {
+        try {
+            byte[] ignored = new byte[256];
+            while (in.read(ignored) >= 0) {
+                // Input is ignored; only its end matters.
+            }
+        } catch (IOException e) {
+            // Treated as end of input.
+        }
+    }
+}
