@@ -1,0 +1,55 @@
+package dev.bulwark.cloud.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings of the cloud service, under {@code bulwark.cloud}. */
+@ConfigMapping(prefix = "bulwark.cloud")
+public interface CloudConfig {
+
+    /** Where the cloud's Ed25519 signing key lives; created with mode 0600 on first start. */
+    @WithDefault("${user.home}/.bulwark/cloud")
+    Path keyDir();
+
+    /**
+     * The URL clients reach this service at, for the {@code Azure-AsyncOperation} and {@code Location}
+     * headers. When absent the request's own base URL is used (right unless a proxy rewrites it).
+     */
+    Optional<URI> publicUrl();
+
+    /** Seconds a client should wait before polling an operation ({@code Retry-After}). */
+    @WithDefault("5")
+    int retryAfterSeconds();
+
+    /** A machine silent this long shows as Disconnected (Arc: 15 minutes). */
+    @WithDefault("PT15M")
+    Duration disconnectedAfter();
+
+    Outbox outbox();
+
+    ActivityLog activityLog();
+
+    interface Outbox {
+        /** Rows relayed per transaction; one Kafka flush and one DELETE per batch. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How often the relay looks for rows besides being woken after each commit. */
+        @WithDefault("PT0.1S")
+        Duration pollInterval();
+    }
+
+    interface ActivityLog {
+        /** Events per page when the caller gives no {@code $top}. */
+        @WithDefault("200")
+        int defaultPageSize();
+
+        @WithDefault("1000")
+        int maxPageSize();
+    }
+}

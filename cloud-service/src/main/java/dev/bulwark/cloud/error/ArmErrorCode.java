@@ -1,0 +1,56 @@
+package dev.bulwark.cloud.error;
+
+import jakarta.ws.rs.core.Response.Status;
+
+/**
+ * The error codes the API answers with, spelled as Azure Resource Manager spells them, and the one place
+ * that decides which HTTP status each one carries. Scripts match on these codes: keep them stable.
+ */
+public enum ArmErrorCode {
+    /** {@code api-version} is missing or not one this API serves. */
+    InvalidApiVersionParameter(Status.BAD_REQUEST),
+    /** The body is not JSON, or not a JSON object. */
+    InvalidRequestContent(Status.BAD_REQUEST),
+    /** A name in the path breaks the naming rule. */
+    InvalidResourceName(Status.BAD_REQUEST),
+    /** A property, header or query parameter is missing or has a value we refuse; the message names it. */
+    InvalidParameter(Status.BAD_REQUEST),
+    /** The request would change a property that is fixed once the resource exists (publisher, type). */
+    PropertyChangeNotAllowed(Status.BAD_REQUEST),
+    /** The activity log {@code $filter} names a field or operator we do not support. */
+    InvalidFilter(Status.BAD_REQUEST),
+    /** The machine, extension or operation does not exist. */
+    ResourceNotFound(Status.NOT_FOUND),
+    /** Two requests created the same resource at once; the loser may retry. */
+    Conflict(Status.CONFLICT),
+    /** No route matches the path. */
+    NotFound(Status.NOT_FOUND),
+    MethodNotAllowed(Status.METHOD_NOT_ALLOWED),
+    UnsupportedMediaType(Status.UNSUPPORTED_MEDIA_TYPE),
+    NotAcceptable(Status.NOT_ACCEPTABLE),
+    /** Any other client error the HTTP layer reports. */
+    BadRequest(Status.BAD_REQUEST),
+    /** Our fault; details are in the server log under the correlation id, never in the response. */
+    InternalServerError(Status.INTERNAL_SERVER_ERROR);
+
+    private final Status status;
+
+    ArmErrorCode(Status status) {
+        this.status = status;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** The code for an HTTP error raised by the REST layer itself (unknown route, wrong method...). */
+    public static ArmErrorCode forHttpStatus(int status) {
+        return switch (status) {
+            case 404 -> NotFound;
+            case 405 -> MethodNotAllowed;
+            case 406 -> NotAcceptable;
+            case 415 -> UnsupportedMediaType;
+            default -> status >= 500 ? InternalServerError : BadRequest;
+        };
+    }
+}

@@ -1,0 +1,67 @@
+package dev.bulwark.cloud.messaging;
+
+import dev.bulwark.model.DeadLetter;
+import dev.bulwark.model.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Moves refused records to {@code <topic>.dlq}, key, value and headers byte for byte, plus the
+ * {@link DeadLetter} headers saying why and where from, so one bad record never blocks a partition.
+ *
+ * <p>The rule: a record that cannot be parsed or verified (malformed, unsupported schema, wrong key,
+ * bad signature, unknown machine, an operation of another machine) is dead-lettered; database errors are
+ * retried, because the record itself is fine.
+ */
+@ApplicationScoped
+public class DeadLetterPublisher {
+    private static final Logger LOG = Logger.getLogger(DeadLetterPublisher.class);
+
+    @Inject
+    CloudKafkaProducer producer;
+    @Inject
+    MeterRegistry metrics;
+
+    /** Completes once the broker acknowledged every dead letter, so the source offsets may be committed. */
+    public Uni<Void> send(List<Rejected> rejected) {
+        if (rejected.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<ProducerRecord<byte[], byte[]>> records = rejected.stream().map(DeadLetterPublisher::deadLetter).toList();
+        rejected.forEach(r -> {
+            metrics.counter("bulwark.dead.letters", "topic", r.record().topic(), "reason", r.reason().name()).increment();
+            // The detail names fields and keys, never message content.
+            LOG.warnf("Dead-lettered %s-%d@%d: %s (%s)", r.record().topic(), r.record().partition(), r.record().offset(),
+                    r.reason(), r.detail());
+        });
+        return producer.sendAll(records);
+    }
+
+    private static ProducerRecord<byte[], byte[]> deadLetter(Rejected rejected) {
+        var source = rejected.record();
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.deadLetter(source.topic()), null,
+                source.key(), source.value());
+        for (Header header : source.headers()) {
+            record.headers().add(header);
+        }
+        record.headers()
+                .add(DeadLetter.REASON, bytes(rejected.reason().name()))
+                .add(DeadLetter.DETAIL, bytes(rejected.detail()))
+                .add(DeadLetter.SOURCE_TOPIC, bytes(source.topic()))
+                .add(DeadLetter.SOURCE_PARTITION, bytes(Integer.toString(source.partition())))
+                .add(DeadLetter.SOURCE_OFFSET, bytes(Long.toString(source.offset())));
+        return record;
+    }
+
+    private static byte[] bytes(String text) {
+        return String.valueOf(text).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.bulwark.cloud.rest;
+
+import dev.bulwark.cloud.config.CloudConfig;
+import dev.bulwark.cloud.error.ApiException;
+import dev.bulwark.cloud.rest.model.ActivityEventView;
+import dev.bulwark.cloud.rest.model.ActivityLogPage;
+import dev.bulwark.cloud.service.ActivityFilterParser;
+import dev.bulwark.cloud.service.ActivityLogService;
+import dev.bulwark.cloud.service.MachineAddress;
+import dev.bulwark.cloud.service.PageCursor;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The activity log, as Azure Monitor serves it: filtered by {@code $filter}, newest first, paged with
+ * {@code nextLink} (which carries the filter and a {@code $skipToken}).
+ */
+@Path("/subscriptions/{subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values")
+@Produces(MediaType.APPLICATION_JSON)
+public class ActivityLogResource {
+    @Inject
+    ActivityLogService activityLog;
+    @Inject
+    CloudConfig config;
+
+    @GET
+    @Operation(summary = "Activity-log events: $filter with eventTimestamp ge/le, resourceGroupName, resourceUri,"
+            + " correlationId and status eq, joined by 'and'; $top; nextLink")
+    public Uni<ActivityLogPage> list(@RestPath String subscriptionId, @RestQuery("api-version") String apiVersion,
+                                     @RestQuery("$filter") String filter, @RestQuery("$top") String top,
+                                     @RestQuery("$skipToken") String skipToken, @Context UriInfo uri) {
+        ApiVersions.requireActivityLog(apiVersion);
+        String subscription = MachineAddress.requireSubscription(subscriptionId);
+        var parsedFilter = ActivityFilterParser.parse(filter);
+        int size = pageSize(top);
+        PageCursor after = PageCursor.parse(skipToken);
+        return activityLog.page(subscription, parsedFilter, after, size).map(page -> new ActivityLogPage(
+                page.events().stream().map(ActivityEventView::of).toList(),
+                page.next() == null ? null : nextLink(uri, apiVersion, filter, top, page.next())));
+    }
+
+    private int pageSize(String top) {
+        if (top == null || top.isBlank()) {
+            return config.activityLog().defaultPageSize();
+        }
+        int max = config.activityLog().maxPageSize();
+        try {
+            int size = Integer.parseInt(top.trim());
+            if (size >= 1 && size <= max) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw ApiException.invalidParameter("$top", "$top must be a whole number from 1 to " + max + ".");
+    }
+
+    private String nextLink(UriInfo uri, String apiVersion, String filter, String top, PageCursor next) {
+        String base = config.publicUrl().map(Object::toString).orElse(uri.getBaseUri().toString()).replaceFirst("/$", "");
+        StringBuilder link = new StringBuilder(base).append('/').append(uri.getPath().replaceFirst("^/", ""))
+                .append("?api-version=").append(encode(apiVersion));
+        if (filter != null && !filter.isBlank()) {
+            link.append("&$filter=").append(encode(filter));
+        }
+        if (top != null && !top.isBlank()) {
+            link.append("&$top=").append(encode(top));
+        }
+        return link.append("&$skipToken=").append(next.token()).toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

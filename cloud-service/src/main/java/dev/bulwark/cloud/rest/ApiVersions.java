@@ -1,0 +1,37 @@
+package dev.bulwark.cloud.rest;
+
+import dev.bulwark.cloud.error.ApiException;
+import dev.bulwark.cloud.error.ArmErrorCode;
+
+import java.util.List;
+
+/** The {@code api-version} values each API accepts; checked first, before names and bodies. */
+final class ApiVersions {
+    /** Stable Microsoft.HybridCompute versions whose shapes this service follows. */
+    static final List<String> HYBRID_COMPUTE = List.of("2024-07-10", "2025-06-01");
+    /** The Azure Monitor activity-log API version. */
+    static final List<String> ACTIVITY_LOG = List.of("2015-04-01");
+
+    private ApiVersions() {
+    }
+
+    static void requireHybridCompute(String apiVersion) {
+        require(apiVersion, HYBRID_COMPUTE, "Microsoft.HybridCompute");
+    }
+
+    static void requireActivityLog(String apiVersion) {
+        require(apiVersion, ACTIVITY_LOG, "Microsoft.Insights/eventtypes");
+    }
+
+    private static void require(String apiVersion, List<String> supported, String api) {
+        if (apiVersion == null || apiVersion.isBlank()) {
+            throw new ApiException(ArmErrorCode.InvalidApiVersionParameter, "The api-version query parameter is required."
+                    + " Supported versions for " + api + ": " + String.join(", ", supported) + ".", "api-version");
+        }
+        if (!supported.contains(apiVersion)) {
+            String shown = apiVersion.length() > 40 ? apiVersion.substring(0, 40) + "..." : apiVersion;
+            throw new ApiException(ArmErrorCode.InvalidApiVersionParameter, "The api-version '" + shown
+                    + "' is invalid. Supported versions for " + api + ": " + String.join(", ", supported) + ".", "api-version");
+        }
+    }
+}

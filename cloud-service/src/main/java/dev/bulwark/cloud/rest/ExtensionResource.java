@@ -1,0 +1,119 @@
+package dev.bulwark.cloud.rest;
+
+import dev.bulwark.cloud.config.CloudConfig;
+import dev.bulwark.cloud.rest.model.ExtensionListView;
+import dev.bulwark.cloud.rest.model.ExtensionView;
+import dev.bulwark.cloud.service.ExtensionAddress;
+import dev.bulwark.cloud.service.ExtensionRequest;
+import dev.bulwark.cloud.service.ExtensionService;
+import dev.bulwark.cloud.service.MachineAddress;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * {@code Microsoft.HybridCompute/machines/extensions}. Writes are long-running: 202 with polling
+ * headers; the machine's agent decides, and its result shows in GET and in the activity log.
+ */
+@Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.HybridCompute/machines/{machineName}/extensions")
+@Produces(MediaType.APPLICATION_JSON)
+public class ExtensionResource {
+    private static final String EXAMPLE = "{\"location\":\"westeurope\",\"properties\":{\"publisher\":\"Contoso.Monitoring\","
+            + "\"type\":\"LogShipper\",\"typeHandlerVersion\":\"1.0\",\"settings\":{},\"protectedSettings\":{}}}";
+
+    @Inject
+    ExtensionService extensions;
+    @Inject
+    AsyncOperationResponses responses;
+    @Inject
+    CloudConfig config;
+
+    @GET
+    @Operation(summary = "The extensions of a machine")
+    public Uni<ExtensionListView> list(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                       @RestPath String machineName, @RestQuery("api-version") String apiVersion) {
+        ApiVersions.requireHybridCompute(apiVersion);
+        return extensions.list(MachineAddress.of(subscriptionId, resourceGroupName, machineName))
+                .map(found -> new ExtensionListView(found.stream().map(ExtensionView::of).toList()));
+    }
+
+    @GET
+    @Path("{extensionName}")
+    @Operation(summary = "An extension: desired state, provisioningState and the agent's instance view")
+    public Uni<ExtensionView> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                  @RestPath String machineName, @RestPath String extensionName,
+                                  @RestQuery("api-version") String apiVersion) {
+        ApiVersions.requireHybridCompute(apiVersion);
+        return extensions.get(address(subscriptionId, resourceGroupName, machineName, extensionName)).map(ExtensionView::of);
+    }
+
+    @PUT
+    @Path("{extensionName}")
+    @Operation(summary = "Install, reconfigure or upgrade an extension (202; poll Azure-AsyncOperation)")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example = EXAMPLE)))
+    public Uni<RestResponse<ExtensionView>> put(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                                @RestPath String machineName, @RestPath String extensionName,
+                                                @RestQuery("api-version") String apiVersion, String body,
+                                                @Context HttpHeaders headers, @Context UriInfo uri) {
+        return write(false, subscriptionId, resourceGroupName, machineName, extensionName, apiVersion, body, headers, uri);
+    }
+
+    @PATCH
+    @Path("{extensionName}")
+    @Operation(summary = "Change some properties of an extension (202; poll Azure-AsyncOperation)")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example = EXAMPLE)))
+    public Uni<RestResponse<ExtensionView>> patch(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                                  @RestPath String machineName, @RestPath String extensionName,
+                                                  @RestQuery("api-version") String apiVersion, String body,
+                                                  @Context HttpHeaders headers, @Context UriInfo uri) {
+        return write(true, subscriptionId, resourceGroupName, machineName, extensionName, apiVersion, body, headers, uri);
+    }
+
+    @DELETE
+    @Path("{extensionName}")
+    @Operation(summary = "Remove an extension (202; 204 when there is none)")
+    public Uni<RestResponse<Void>> delete(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                          @RestPath String machineName, @RestPath String extensionName,
+                                          @RestQuery("api-version") String apiVersion,
+                                          @Context HttpHeaders headers, @Context UriInfo uri) {
+        ApiVersions.requireHybridCompute(apiVersion);
+        ExtensionAddress address = address(subscriptionId, resourceGroupName, machineName, extensionName);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        return extensions.delete(address, request.requester()).map(accepted -> accepted == null
+                ? RestResponse.noContent() : responses.accepted(null, accepted, request));
+    }
+
+    /** PUT and PATCH differ only in which properties are required and how they apply. */
+    private Uni<RestResponse<ExtensionView>> write(boolean patch, String subscriptionId, String resourceGroupName,
+                                                   String machineName, String extensionName, String apiVersion,
+                                                   String body, HttpHeaders headers, UriInfo uri) {
+        ApiVersions.requireHybridCompute(apiVersion);
+        ExtensionAddress address = address(subscriptionId, resourceGroupName, machineName, extensionName);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        ExtensionRequest desired = patch ? RequestBodies.extensionPatch(body) : RequestBodies.extensionPut(body);
+        Uni<ExtensionService.Accepted> accepted = patch ? extensions.patch(address, desired, request.requester())
+                : extensions.put(address, desired, request.requester());
+        return accepted.map(done -> responses.accepted(ExtensionView.of(done.extension()), done, request));
+    }
+
+    private static ExtensionAddress address(String subscriptionId, String resourceGroupName, String machineName,
+                                            String extensionName) {
+        return ExtensionAddress.of(MachineAddress.of(subscriptionId, resourceGroupName, machineName), extensionName);
+    }
+}

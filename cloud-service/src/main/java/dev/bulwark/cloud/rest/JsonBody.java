@@ -1,0 +1,110 @@
+package dev.bulwark.cloud.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.cloud.error.ApiException;
+import dev.bulwark.cloud.error.ArmErrorCode;
+import dev.bulwark.model.Json;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A request body read field by field, each refusal naming the property by its path
+ * ({@code properties.publisher}). Parse errors never echo the body: it may hold protected settings.
+ */
+final class JsonBody {
+    private final ObjectNode node;
+    private final String path;
+
+    private JsonBody(ObjectNode node, String path) {
+        this.node = node;
+        this.path = path;
+    }
+
+    static JsonBody parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content is empty; a JSON object is required.");
+        }
+        JsonNode tree;
+        try {
+            tree = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content is not valid JSON" + where + ".");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content must be a JSON object.");
+        }
+        return new JsonBody((ObjectNode) tree, "");
+    }
+
+    JsonBody requiredObject(String name) {
+        JsonBody child = optionalObject(name);
+        if (child == null) {
+            throw ApiException.missingProperty(path(name));
+        }
+        return child;
+    }
+
+    JsonBody optionalObject(String name) {
+        ObjectNode value = optionalObjectNode(name);
+        return value == null ? null : new JsonBody(value, path(name) + ".");
+    }
+
+    ObjectNode optionalObjectNode(String name) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw ApiException.invalidParameter(path(name), "Property '" + path(name) + "' must be a JSON object.");
+        }
+        return (ObjectNode) value;
+    }
+
+    String requiredText(String name, Pattern rule, String ruleText) {
+        String value = optionalText(name, rule, ruleText);
+        if (value == null) {
+            throw ApiException.missingProperty(path(name));
+        }
+        return value;
+    }
+
+    String optionalText(String name, Pattern rule, String ruleText) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual() || !rule.matcher(value.textValue()).matches()) {
+            throw ApiException.invalidParameter(path(name), "Property '" + path(name) + "' must be " + ruleText + ".");
+        }
+        return value.textValue();
+    }
+
+    Boolean optionalBoolean(String name) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw ApiException.invalidParameter(path(name), "Property '" + path(name) + "' must be true or false.");
+        }
+        return value.booleanValue();
+    }
+
+    Iterable<Map.Entry<String, JsonNode>> fields() {
+        return node::fields;
+    }
+
+    String path(String name) {
+        return path + name;
+    }
+
+    private JsonNode present(String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? null : value;
+    }
+}

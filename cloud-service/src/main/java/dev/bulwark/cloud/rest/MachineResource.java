@@ -1,0 +1,61 @@
+package dev.bulwark.cloud.rest;
+
+import dev.bulwark.cloud.rest.model.MachineView;
+import dev.bulwark.cloud.service.MachineAddress;
+import dev.bulwark.cloud.service.MachineService;
+import dev.bulwark.cloud.repository.entity.MachineEntity;
+import dev.bulwark.cloud.signing.CloudSigningKey;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * {@code Microsoft.HybridCompute/machines}: an agent's {@code connect} registers its machine with its
+ * public keys and learns the cloud's signing key from the answer.
+ */
+@Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.HybridCompute/machines/{machineName}")
+@Produces(MediaType.APPLICATION_JSON)
+public class MachineResource {
+    @Inject
+    MachineService machines;
+    @Inject
+    CloudSigningKey signingKey;
+
+    @PUT
+    @Operation(summary = "Register or re-register a machine (201 when new, 200 when known)")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example =
+            "{\"location\":\"westeurope\",\"properties\":{\"agentPublicKeys\":{\"signing\":\"<base64 X.509 Ed25519>\","
+                    + "\"encryption\":\"<base64 X.509 X25519>\"},\"agentVersion\":\"1.0.0\"}}")))
+    public Uni<RestResponse<MachineView>> register(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                                   @RestPath String machineName, @RestQuery("api-version") String apiVersion,
+                                                   String body) {
+        ApiVersions.requireHybridCompute(apiVersion);
+        MachineAddress address = MachineAddress.of(subscriptionId, resourceGroupName, machineName);
+        var registration = RequestBodies.machine(body);
+        return machines.register(address, registration).map(registered -> RestResponse.status(
+                registered.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, view(registered.machine())));
+    }
+
+    @GET
+    @Operation(summary = "A machine with its connection status and the agent's read-only local configuration")
+    public Uni<MachineView> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                @RestPath String machineName, @RestQuery("api-version") String apiVersion) {
+        ApiVersions.requireHybridCompute(apiVersion);
+        return machines.get(MachineAddress.of(subscriptionId, resourceGroupName, machineName)).map(this::view);
+    }
+
+    private MachineView view(MachineEntity machine) {
+        return MachineView.of(machine, machines.statusOf(machine), signingKey.publicKeyBase64());
+    }
+}

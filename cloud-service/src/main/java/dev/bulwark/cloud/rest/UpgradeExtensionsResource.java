@@ -1,0 +1,48 @@
+package dev.bulwark.cloud.rest;
+
+import dev.bulwark.cloud.config.CloudConfig;
+import dev.bulwark.cloud.service.ExtensionUpgradeService;
+import dev.bulwark.cloud.service.MachineAddress;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/** {@code POST .../machines/{machine}/upgradeExtensions}: upgrades extensions by type to target versions. */
+@Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.HybridCompute/machines/{machineName}/upgradeExtensions")
+@Produces(MediaType.APPLICATION_JSON)
+public class UpgradeExtensionsResource {
+    @Inject
+    ExtensionUpgradeService upgrades;
+    @Inject
+    AsyncOperationResponses responses;
+    @Inject
+    CloudConfig config;
+
+    @POST
+    @Operation(summary = "Upgrade extensions by Publisher.Type (202; one polled operation for all targets)")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example =
+            "{\"extensionTargets\":{\"Contoso.Monitoring.LogShipper\":{\"targetVersion\":\"1.1\"}}}")))
+    public Uni<RestResponse<Void>> upgrade(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                           @RestPath String machineName, @RestQuery("api-version") String apiVersion,
+                                           String body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        ApiVersions.requireHybridCompute(apiVersion);
+        MachineAddress address = MachineAddress.of(subscriptionId, resourceGroupName, machineName);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        var targets = RequestBodies.upgradeTargets(body);
+        return upgrades.upgrade(address, targets, request.requester())
+                .map(accepted -> responses.<Void>accepted(null, accepted, request));
+    }
+}

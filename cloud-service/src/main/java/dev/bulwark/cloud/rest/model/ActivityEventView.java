@@ -1,0 +1,37 @@
+package dev.bulwark.cloud.rest.model;
+
+import dev.bulwark.cloud.repository.entity.ActivityEventEntity;
+import dev.bulwark.cloud.service.ArmOperation;
+
+import java.time.Instant;
+
+/** An activity-log event in the shape of Azure Monitor's {@code EventData}. */
+public record ActivityEventView(Authorization authorization, String caller, LocalizableString category,
+                                String correlationId, String eventDataId, LocalizableString eventName,
+                                Instant eventTimestamp, Instant submissionTimestamp, String id, String level,
+                                String operationId, LocalizableString operationName, String resourceGroupName,
+                                LocalizableString resourceProviderName, LocalizableString resourceType,
+                                String resourceId, LocalizableString status, LocalizableString subStatus,
+                                String subscriptionId, Properties properties) {
+
+    public record Authorization(String action, String scope) {
+    }
+
+    public record Properties(String statusCode, String errorCode, String message) {
+    }
+
+    public static ActivityEventView of(ActivityEventEntity event) {
+        long ticks = event.eventTimestamp.getEpochSecond() * 10_000_000L + event.eventTimestamp.getNano() / 100;
+        return new ActivityEventView(new Authorization(event.operationName, event.resourceId), event.caller,
+                LocalizableString.of("Administrative"), event.correlationId, event.eventDataId.toString(),
+                new LocalizableString(event.eventName, event.eventName.replace("Request", " request")),
+                event.eventTimestamp, event.submissionTimestamp,
+                event.resourceId + "/events/" + event.eventDataId + "/ticks/" + ticks, event.level,
+                event.operationId.toString(),
+                new LocalizableString(event.operationName, ArmOperation.localizedValueOf(event.operationName)),
+                event.resourceGroup, LocalizableString.of("Microsoft.HybridCompute"),
+                LocalizableString.of("Microsoft.HybridCompute/machines/extensions"), event.resourceId,
+                LocalizableString.of(event.status), LocalizableString.of(event.subStatus), event.subscriptionId,
+                new Properties(event.statusCode, event.errorCode, event.message));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.bulwark.cloud.rest.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.cloud.repository.entity.ExtensionEntity;
+import dev.bulwark.cloud.service.ExtensionAddress;
+import dev.bulwark.model.Json;
+
+import java.nio.charset.StandardCharsets;
+
+/** An extension as ARM shows {@code Microsoft.HybridCompute/machines/extensions}; protected settings never appear. */
+public record ExtensionView(String id, String name, String type, String location, Properties properties) {
+    public static final String TYPE = "Microsoft.HybridCompute/machines/extensions";
+
+    public record Properties(String publisher, String type, String typeHandlerVersion, JsonNode settings,
+                             boolean autoUpgradeMinorVersion, boolean enableAutomaticUpgrade, String forceUpdateTag,
+                             String provisioningState, JsonNode instanceView) {
+    }
+
+    public static ExtensionView of(ExtensionEntity extension) {
+        return new ExtensionView(ExtensionAddress.resourceId(extension.machineId, extension.name), extension.name, TYPE,
+                extension.location, new Properties(extension.publisher, extension.type, extension.typeHandlerVersion,
+                json(extension.settings), extension.autoUpgradeMinorVersion, extension.enableAutomaticUpgrade,
+                extension.forceUpdateTag, extension.provisioningState, json(extension.instanceView)));
+    }
+
+    private static JsonNode json(String text) {
+        return text == null ? null : Json.tree(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.bulwark.cloud.rest.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.cloud.repository.entity.MachineEntity;
+import dev.bulwark.cloud.service.MachineStatus;
+import dev.bulwark.model.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** A machine as ARM shows {@code Microsoft.HybridCompute/machines}. */
+public record MachineView(String id, String name, String type, String location, Properties properties) {
+    public static final String TYPE = "Microsoft.HybridCompute/machines";
+
+    /**
+     * {@code agentConfiguration}: the agent's local settings from its latest report, read-only.
+     * {@code cloudSigningKey}: base64 X.509 Ed25519 key the agent verifies every operation with.
+     */
+    public record Properties(String provisioningState, String status, String agentVersion, Instant lastStatusChange,
+                             JsonNode agentConfiguration, String cloudSigningKey) {
+    }
+
+    public static MachineView of(MachineEntity machine, MachineStatus status, String cloudSigningKey) {
+        JsonNode configuration = machine.agentConfiguration == null ? null
+                : Json.tree(machine.agentConfiguration.getBytes(StandardCharsets.UTF_8));
+        return new MachineView(machine.resourceId, machine.name, TYPE, machine.location, new Properties("Succeeded",
+                status.status(), machine.agentVersion, status.lastStatusChange(), configuration, cloudSigningKey));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.bulwark.cloud.service;
+
+import dev.bulwark.cloud.config.CloudConfig;
+import dev.bulwark.cloud.messaging.Verified;
+import dev.bulwark.cloud.repository.AgentReportRepository;
+import dev.bulwark.cloud.repository.AgentReportRepository.LatestReport;
+import dev.bulwark.model.AgentReport;
+import dev.bulwark.model.Json;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Shows what agents report on their machines: the latest configuration (read-only, by the agent's
+ * sentAt) and the connection status. A batch keeps only each machine's newest report: a fleet
+ * reporting every few minutes costs one UPDATE per batch.
+ */
+@ApplicationScoped
+public class AgentReportProjector {
+    @Inject
+    AgentReportRepository store;
+    @Inject
+    CloudConfig config;
+
+    public Uni<Integer> project(List<Verified<AgentReport>> reports) {
+        Map<String, AgentReport> newest = new LinkedHashMap<>();
+        for (Verified<AgentReport> verified : reports) {
+            AgentReport report = verified.message();
+            newest.merge(report.machineId(), report, (a, b) -> b.sentAt().isAfter(a.sentAt()) ? b : a);
+        }
+        List<LatestReport> latest = newest.values().stream()
+                .map(r -> new LatestReport(r.machineId(), r.agentVersion(),
+                        r.configuration() == null ? null : Json.encodeToString(r.configuration()), r.sentAt()))
+                .toList();
+        Instant now = Timestamps.now();
+        return store.record(latest, now, now.minus(config.disconnectedAfter()));
+    }
+}

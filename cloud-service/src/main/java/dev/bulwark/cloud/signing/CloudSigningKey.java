@@ -1,0 +1,68 @@
+package dev.bulwark.cloud.signing;
+
+import dev.bulwark.cloud.config.CloudConfig;
+import dev.bulwark.model.Signed;
+import dev.bulwark.model.crypto.Ed25519;
+import dev.bulwark.model.crypto.MessageSigner;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+
+/**
+ * The cloud's Ed25519 key. Agents learn its public half when they register (the machine resource's
+ * {@code cloudSigningKey}) and refuse any operation it did not sign. Created on first start, then kept:
+ * replacing it would make every connected agent refuse the cloud until it re-registers.
+ */
+@Startup
+@ApplicationScoped
+public class CloudSigningKey {
+    static final String PRIVATE_FILE = "cloud-signing.key";
+    static final String PUBLIC_FILE = "cloud-signing.pub";
+    private static final Logger LOG = Logger.getLogger(CloudSigningKey.class);
+
+    private final PrivateKey privateKey;
+    private final String publicKeyBase64;
+
+    @Inject
+    public CloudSigningKey(CloudConfig config) {
+        KeyPair keys = loadOrCreate(config.keyDir());
+        this.privateKey = keys.getPrivate();
+        this.publicKeyBase64 = Ed25519.encodePublic(keys.getPublic());
+    }
+
+    public <T extends Signed<T>> T sign(T message) {
+        return MessageSigner.sign(message, privateKey);
+    }
+
+    /** Base64 X.509 (SubjectPublicKeyInfo), as agents expect it. */
+    public String publicKeyBase64() {
+        return publicKeyBase64;
+    }
+
+    static KeyPair loadOrCreate(Path dir) {
+        Path privateFile = dir.resolve(PRIVATE_FILE);
+        Path publicFile = dir.resolve(PUBLIC_FILE);
+        if (Files.exists(privateFile)) {
+            if (!Files.exists(publicFile)) {
+                throw new IllegalStateException(publicFile + " is missing next to " + privateFile
+                        + ": restore it from a backup (a new key would lock out every registered agent)");
+            }
+            PublicKey publicKey = Ed25519.decodePublic(KeyFiles.read(publicFile));
+            return new KeyPair(publicKey, Ed25519.decodePrivate(KeyFiles.read(privateFile)));
+        }
+        KeyFiles.ensureOwnerOnlyDirectory(dir);
+        KeyPair keys = Ed25519.generate();
+        // Public first: a crash in between leaves no private key without its public half.
+        KeyFiles.write(publicFile, Ed25519.encodePublic(keys.getPublic()), "rw-r--r--");
+        KeyFiles.write(privateFile, Ed25519.encodePrivate(keys.getPrivate()), "rw-------");
+        LOG.infof("Created the cloud signing key in %s", dir);
+        return keys;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.bulwark.cloud.support;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.model.AgentConfiguration;
+import dev.bulwark.model.AgentReport;
+import dev.bulwark.model.ExtensionOperation;
+import dev.bulwark.model.Json;
+import dev.bulwark.model.MachineIds;
+import dev.bulwark.model.OperationResult;
+import dev.bulwark.model.ResultStatus;
+import dev.bulwark.model.Topics;
+import dev.bulwark.model.crypto.Ed25519;
+import dev.bulwark.model.crypto.MessageSigner;
+import dev.bulwark.model.crypto.SealedBox;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * One machine played by the test, as its agent would: fresh Ed25519 and X25519 keys, registration over
+ * the API, operations read from Kafka, signed results and reports written to Kafka.
+ */
+public final class FakeMachine {
+    public final String subscription;
+    public final String resourceGroup;
+    public final String name;
+    public final KeyPair signingKeys = Ed25519.generate();
+    public final KeyPair encryptionKeys = SealedBox.generateKeyPair();
+    private String cloudSigningKey;
+
+    private FakeMachine(String subscription, String resourceGroup, String name) {
+        this.subscription = subscription;
+        this.resourceGroup = resourceGroup;
+        this.name = name;
+    }
+
+    /** A machine in its own resource group, so each test's activity log is its own. */
+    public static FakeMachine unregistered() {
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        return new FakeMachine("sub-test", "rg-" + unique, "machine-" + unique);
+    }
+
+    public static FakeMachine registered() {
+        FakeMachine machine = unregistered();
+        machine.register();
+        return machine;
+    }
+
+    public String machineId() {
+        return MachineIds.resourceId(subscription, resourceGroup, name);
+    }
+
+    public String path() {
+        return Arm.machinePath(subscription, resourceGroup, name);
+    }
+
+    public String extensionPath(String extension) {
+        return path() + "/extensions/" + extension;
+    }
+
+    public String registrationBody() {
+        return "{\"location\":\"westeurope\",\"properties\":{\"agentPublicKeys\":{\"signing\":\""
+                + Ed25519.encodePublic(signingKeys.getPublic()) + "\",\"encryption\":\""
+                + Ed25519.encodePublic(encryptionKeys.getPublic()) + "\"},\"agentVersion\":\"1.0.0\"}}";
+    }
+
+    public void register() {
+        cloudSigningKey = given().contentType(ContentType.JSON).body(registrationBody())
+                .queryParam("api-version", Arm.API_VERSION)
+                .put(path()).then().statusCode(201).extract().path("properties.cloudSigningKey");
+    }
+
+    public String cloudSigningKey() {
+        return cloudSigningKey;
+    }
+
+    public Response putExtension(String extension, ObjectNode body) {
+        return given().contentType(ContentType.JSON).body(body.toString()).queryParam("api-version", Arm.API_VERSION)
+                .put(extensionPath(extension));
+    }
+
+    public Response getExtension(String extension) {
+        return given().queryParam("api-version", Arm.API_VERSION).get(extensionPath(extension));
+    }
+
+    /**
+     * The operation for this machine whose JSON contains {@code id} (its operationId or correlationId), as it
+     * arrived on {@value Topics#EXTENSION_OPERATIONS}, with the record it came in.
+     */
+    public ReceivedOperation awaitOperation(String id) {
+        var record = TestKafka.awaitRecord(Topics.EXTENSION_OPERATIONS, r -> machineId().equals(TestKafka.text(r.key()))
+                && TestKafka.text(r.value()).contains(id));
+        return new ReceivedOperation(Json.decode(record.value(), ExtensionOperation.class, ExtensionOperation.SCHEMA_VERSION),
+                record.value(), TestKafka.text(record.key()));
+    }
+
+    public record ReceivedOperation(ExtensionOperation operation, byte[] value, String key) {
+    }
+
+    public OperationResult succeeded(ExtensionOperation operation) {
+        return result(operation, ResultStatus.Succeeded, null, "Extension enabled");
+    }
+
+    public OperationResult result(ExtensionOperation operation, ResultStatus status, String errorCode, String message) {
+        return MessageSigner.sign(new OperationResult(OperationResult.SCHEMA_VERSION, operation.operationId(), machineId(),
+                operation.extension().name(), operation.kind(), status, errorCode, message, null, Instant.now(), null),
+                signingKeys.getPrivate());
+    }
+
+    public void send(OperationResult result) {
+        TestKafka.send(Topics.EXTENSION_RESULTS, machineId(), Json.encode(result));
+    }
+
+    public void report(String configMode, Instant sentAt) {
+        AgentConfiguration configuration = new AgentConfiguration(List.of(), List.of(), true, true, configMode, true,
+                List.of(), null, List.of(), null);
+        AgentReport report = MessageSigner.sign(new AgentReport(AgentReport.SCHEMA_VERSION, machineId(), "1.0.1",
+                configuration, List.of(), sentAt, null), signingKeys.getPrivate());
+        TestKafka.send(Topics.AGENT_REPORTS, machineId(), Json.encode(report));
+    }
+}
