@@ -1,0 +1,126 @@
+package dev.bulwark.agent.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.identity.CloudRegistrar;
+import dev.bulwark.agent.identity.Connector;
+import dev.bulwark.agent.identity.KeyFingerprint;
+import dev.bulwark.model.Json;
+import dev.bulwark.model.MachineIds;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code connect}: registers this machine (or a simulated fleet with {@code --count}) with the cloud and
+ * trusts the cloud signing key it answers with. Only running this on the machine changes that trust.
+ */
+@Command(name = "connect", description = "Register with the cloud and trust its signing key.")
+final class ConnectCommand implements Callable<Integer> {
+    private static final int MAX_FLEET = 1_000_000;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--cloud", required = true, paramLabel = "URL", description = "The cloud service's URL.")
+    String cloud;
+
+    @Option(names = {"--subscription", "-s"}, required = true, paramLabel = "S")
+    String subscription;
+
+    @Option(names = {"--resource-group", "-g"}, required = true, paramLabel = "RG")
+    String resourceGroup;
+
+    @Option(names = {"--machine", "-n"}, required = true, paramLabel = "NAME",
+            description = "The machine's name; with --count, the prefix of NAME-0001...")
+    String machine;
+
+    @Option(names = "--count", paramLabel = "N",
+            description = "Connect a simulated fleet of N machines under HOME/machines/, each with its own identity.")
+    Integer count;
+
+    @Override
+    public Integer call() throws IOException {
+        URI cloudUrl = cloudUrl();
+        if (subscription.isBlank() || resourceGroup.isBlank()) {
+            throw CliException.usage("InvalidArgument", "--subscription and --resource-group must not be empty");
+        }
+        if (count != null && (count < 1 || count > MAX_FLEET)) {
+            throw CliException.usage("InvalidArgument", "--count must be between 1 and " + MAX_FLEET + ", not " + count);
+        }
+        Connector.Request request = new Connector.Request(cloudUrl, subscription.trim(), resourceGroup.trim(), machine.trim(), count);
+        List<String> names = Connector.machineNames(request);
+        for (String name : List.of(names.get(0), names.get(names.size() - 1))) {
+            if (!MachineIds.isValidName(name)) {
+                throw CliException.usage("InvalidMachineName", "'" + name + "' is not a valid machine name: use 1 to 54"
+                        + " letters, digits, '-', '_' or '.'");
+            }
+        }
+        Path home = common.home();
+        Connector.Outcome outcome = new Connector(new CloudRegistrar()).connect(home, request);
+        print(home, outcome);
+        return outcome.failures().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private URI cloudUrl() {
+        try {
+            URI uri = new URI(cloud.trim());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException ignored) {
+            // reported below
+        }
+        throw CliException.usage("InvalidArgument", "'" + cloud + "' is not an http:// or https:// URL");
+    }
+
+    private void print(Path home, Connector.Outcome outcome) {
+        if (common.json()) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            ArrayNode machines = body.putArray("connected");
+            for (Connector.Connected c : outcome.connected()) {
+                machines.addObject().put("machine", c.identity().machineName()).put("machineId", c.identity().machineId())
+                        .put("home", c.home().toString()).put("cloudKeyFingerprint", c.identity().cloudKeyFingerprint())
+                        .put("cloudKeyChanged", c.previousCloudKey() != null);
+            }
+            body.set("failures", Json.MAPPER.valueToTree(outcome.failures()));
+            common.printJson(body);
+            return;
+        }
+        PrintWriter out = common.out();
+        List<Connector.Connected> connected = outcome.connected();
+        if (count == null && connected.size() == 1) {
+            Connector.Connected c = connected.get(0);
+            out.println("Connected machine " + c.identity().machineName() + " as " + c.identity().machineId());
+            out.println("  home              : " + c.home());
+            out.println("  cloud             : " + c.identity().cloudUrl());
+        } else if (!connected.isEmpty()) {
+            out.println("Connected " + connected.size() + " simulated machine(s) "
+                    + connected.get(0).identity().machineName() + " .. "
+                    + connected.get(connected.size() - 1).identity().machineName() + " under " + home.resolve("machines"));
+            out.println("  address one with  : --home " + connected.get(0).home());
+        }
+        connected.stream().map(c -> c.identity().cloudKeyFingerprint()).distinct().forEach(fingerprint ->
+                out.println("  cloud signing key : " + fingerprint + " (trusted from now on; only 'connect' on this machine changes it)"));
+        for (Connector.Connected c : connected) {
+            if (c.previousCloudKey() != null) {
+                out.println("WARNING: " + c.identity().machineName() + ": the cloud's signing key changed from "
+                        + KeyFingerprint.of(c.previousCloudKey()) + " to " + c.identity().cloudKeyFingerprint()
+                        + "; the new key is trusted from now on.");
+            }
+        }
+        outcome.failures().stream().limit(20).forEach(failure -> common.err().println("Error: " + failure));
+        if (outcome.failures().size() > 20) {
+            common.err().println("... and " + (outcome.failures().size() - 20) + " more failures");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.bulwark.agent.cli;
+
+import dev.bulwark.agent.runtime.AgentApplication;
+import io.quarkus.runtime.Quarkus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/**
+ * {@code run}: the agent process. The only verb that starts Quarkus (for Kafka wiring, health and
+ * metrics); options become configuration properties, and Quarkus configuration (system properties,
+ * environment, application.properties) supplies the rest.
+ */
+@Command(name = "run", description = "Run the agent for this machine or the simulated fleet under HOME.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--kafka-bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka to use (default: kafka.bootstrap.servers, KAFKA_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
+
+    @Option(names = "--sync-interval", paramLabel = "ISO-8601", description = "How often every machine reports (default PT5M).")
+    String syncInterval;
+
+    @Option(names = "--handler-duration", paramLabel = "ISO-8601",
+            description = "How long a simulated handler takes (default: PT0.2S for one machine, PT0S for a fleet).")
+    String handlerDuration;
+
+    @Override
+    public Integer call() {
+        if (common.home != null || System.getProperty("bulwark.agent.home") == null) {
+            System.setProperty("bulwark.agent.home", common.home().toString());
+        }
+        setIfGiven("kafka.bootstrap.servers", bootstrapServers);
+        setIfGiven("bulwark.agent.sync-interval", syncInterval);
+        setIfGiven("bulwark.agent.handler-duration", handlerDuration);
+        Quarkus.run(AgentApplication.class);
+        return ExitCodes.OK;
+    }
+
+    private static void setIfGiven(String property, String value) {
+        if (value != null && !value.isBlank()) {
+            System.setProperty(property, value.trim());
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.bulwark.agent.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.AgentHome;
+import dev.bulwark.agent.AgentVersion;
+import dev.bulwark.agent.config.LocalConfig;
+import dev.bulwark.agent.config.LocalConfigStore;
+import dev.bulwark.agent.extension.StateStore;
+import dev.bulwark.agent.identity.IdentityStore;
+import dev.bulwark.agent.identity.MachineIdentity;
+import dev.bulwark.model.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code show}: this machine's identity, trust root, mode and extensions; and the simulated fleet, if any. */
+@Command(name = "show", description = "Show the machine's connection, trust and configuration summary.")
+final class ShowCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws IOException {
+        Path home = common.home();
+        IdentityStore identityStore = new IdentityStore(home);
+        MachineIdentity identity = identityStore.isConnected() ? identityStore.read() : null;
+        LocalConfig config = new LocalConfigStore(home).read();
+        int installed = new StateStore(home, true).read().extensions().size();
+        long simulated = simulatedMachines(home);
+        if (common.json()) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("agentVersion", AgentVersion.VERSION).put("home", home.toString())
+                    .put("status", identity == null ? "Disconnected" : "Connected");
+            if (identity != null) {
+                body.put("machineName", identity.machineName()).put("machineId", identity.machineId())
+                        .put("cloudUrl", identity.cloudUrl()).put("cloudKeyFingerprint", identity.cloudKeyFingerprint())
+                        .put("connectedAt", identity.connectedAt() == null ? null : identity.connectedAt().toString());
+            }
+            body.put("configMode", config.isValid() ? config.mode().spelling() : null)
+                    .put("configurationError", config.problemSummary())
+                    .put("extensionsEnabled", config.rules().extensionsEnabled())
+                    .put("installedExtensions", installed).put("simulatedMachines", simulated);
+            common.printJson(body);
+            return ExitCodes.OK;
+        }
+        PrintWriter out = common.out();
+        out.println(ConfigFormat.line("Agent version", AgentVersion.VERSION));
+        out.println(ConfigFormat.line("Home", home.toString()));
+        out.println(ConfigFormat.line("Agent status", identity == null
+                ? "Disconnected (run 'bulwark-agent connect' to register this machine)" : "Connected"));
+        if (identity != null) {
+            out.println(ConfigFormat.line("Machine name", identity.machineName()));
+            out.println(ConfigFormat.line("Resource id", identity.machineId()));
+            out.println(ConfigFormat.line("Cloud", identity.cloudUrl()));
+            out.println(ConfigFormat.line("Cloud signing key", identity.cloudKeyFingerprint()));
+            out.println(ConfigFormat.line("Connected at", String.valueOf(identity.connectedAt())));
+        }
+        out.println(ConfigFormat.line("Configuration mode", config.isValid() ? config.mode().spelling()
+                : "invalid configuration: " + config.problemSummary()));
+        out.println(ConfigFormat.line("Extension manager", config.rules().extensionsEnabled() ? "enabled" : "disabled"));
+        out.println(ConfigFormat.line("Installed extensions", String.valueOf(installed)));
+        if (simulated > 0) {
+            out.println(ConfigFormat.line("Simulated machines", simulated + " under " + AgentHome.machines(home)
+                    + " (address one with --home " + AgentHome.machines(home) + "/NAME)"));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static long simulatedMachines(Path home) throws IOException {
+        Path fleet = AgentHome.machines(home);
+        if (!Files.isDirectory(fleet)) {
+            return 0;
+        }
+        long count = 0;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(fleet, Files::isDirectory)) {
+            for (Path ignored : dirs) {
+                count++;
+            }
+        }
+        return count;
+    }
+}

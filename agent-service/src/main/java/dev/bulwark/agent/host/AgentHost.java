@@ -1,0 +1,325 @@
+package dev.bulwark.agent.host;
+
+import dev.bulwark.agent.extension.SimulatedExtensionHandler;
+import dev.bulwark.agent.files.SecureFiles;
+import dev.bulwark.model.Topics;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One agent process: hosts one machine (HOME) or a simulated fleet (HOME/machines/*) behind a single
+ * Kafka consumer and a single producer.
+ *
+ * <p>Reads {@value Topics#EXTENSION_OPERATIONS} in its own consumer group ({@code bulwark-agent-<host id>}),
+ * because every agent must see every partition: a real server's agent is alone in its group. Records
+ * keyed for machines it does not host are skipped after one map lookup. A batch is dispatched to its
+ * machines (one machine's operations in order, different machines in parallel on a small pool), and its
+ * offsets are committed only once every result and dead letter of the batch is acknowledged by Kafka;
+ * on any failure the batch is read again, which is safe because operations are idempotent. The consumer
+ * never stops for a bad record: it is dead-lettered.
+ *
+ * <p>Writes {@value Topics#EXTENSION_RESULTS}, the operations' {@code .dlq}, and {@value Topics#AGENT_REPORTS}.
+ */
+public final class AgentHost implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AgentHost.class.getName());
+    private static final Duration SINGLE_MACHINE_HANDLER = Duration.ofMillis(200);
+    private static final Duration BATCH_TIMEOUT = Duration.ofMinutes(4);
+
+    private final AgentHostSettings settings;
+    private final Map<String, Machine> machines;
+    private final String hostId;
+    private final HostStats stats = new HostStats();
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+    private final ScheduledExecutorService sync;
+    private final OperationHandler operations;
+    private final Producer<byte[], byte[]> producer;
+    private final ReportSender reports;
+    private final Thread consumerThread;
+
+    private volatile boolean running;
+    private volatile Consumer<byte[], byte[]> consumer;
+    private volatile int assigned;
+    private volatile Instant lastActivity;
+    private volatile String lastError;
+
+    private AgentHost(AgentHostSettings settings, Map<String, Machine> machines) throws IOException {
+        this.settings = settings;
+        this.machines = machines;
+        this.hostId = hostId(settings.home());
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.workers = Executors.newFixedThreadPool(threads, named("bulwark-agent-worker"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(named("bulwark-agent-timer"));
+        this.sync = Executors.newSingleThreadScheduledExecutor(named("bulwark-agent-sync"));
+        Duration handlerDuration = settings.handlerDuration() != null ? settings.handlerDuration()
+                : machines.size() == 1 && machines.values().iterator().next().home().equals(settings.home())
+                ? SINGLE_MACHINE_HANDLER : Duration.ZERO;
+        this.operations = new OperationHandler(settings.packageGate(),
+                new SimulatedExtensionHandler(handlerDuration, timers, workers), workers, settings.clock(), stats);
+        this.producer = new KafkaProducer<>(producerProperties());
+        this.reports = new ReportSender(producer, settings.syncInterval(), settings.clock(), stats);
+        this.consumerThread = new Thread(this::consume, "bulwark-agent-consumer");
+    }
+
+    /** Loads the machines under the home; fails when none is connected. */
+    public static AgentHost create(AgentHostSettings settings) throws IOException {
+        Map<String, Machine> machines = MachineDirectory.load(settings.home(), settings.durableState());
+        if (machines.isEmpty()) {
+            throw new IOException("No connected machine under " + settings.home() + ": run 'bulwark-agent connect"
+                    + " --cloud URL --subscription S --resource-group RG --machine NAME [--count N] --home "
+                    + settings.home() + "' first.");
+        }
+        return new AgentHost(settings, machines);
+    }
+
+    public void start() {
+        running = true;
+        consumerThread.start();
+        long interval = settings.configCheckInterval().toMillis();
+        sync.scheduleWithFixedDelay(() -> reports.check(machines.values()), 0, interval, TimeUnit.MILLISECONDS);
+        LOG.log(System.Logger.Level.INFO, "agent " + hostId + " hosts " + machines.size() + " machine(s) from "
+                + settings.home() + ", Kafka " + settings.bootstrapServers());
+    }
+
+    public Collection<Machine> machines() {
+        return machines.values();
+    }
+
+    public HostStats stats() {
+        return stats;
+    }
+
+    public String consumerGroup() {
+        return "bulwark-agent-" + hostId;
+    }
+
+    public HostStatus status() {
+        return new HostStatus(running, consumerThread.isAlive(), assigned, lastActivity, machines.size(), lastError);
+    }
+
+    private void consume() {
+        try (Consumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerProperties())) {
+            consumer = kafka;
+            kafka.subscribe(List.of(Topics.EXTENSION_OPERATIONS), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // Nothing in flight: a batch is finished and committed before the next poll.
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    assigned = kafka.assignment().size();
+                }
+            });
+            while (running) {
+                ConsumerRecords<byte[], byte[]> batch = ConsumerRecords.empty();
+                try {
+                    batch = kafka.poll(Duration.ofMillis(500));
+                    lastActivity = Instant.now();
+                    assigned = kafka.assignment().size();
+                    if (!batch.isEmpty()) {
+                        process(batch);
+                        kafka.commitSync(nextOffsets(batch));
+                    }
+                    lastError = null;
+                } catch (WakeupException e) {
+                    if (running) {
+                        LOG.log(System.Logger.Level.DEBUG, "unexpected wakeup");
+                    }
+                } catch (Exception e) {
+                    lastError = e.toString();
+                    stats.batchRetries.increment();
+                    LOG.log(System.Logger.Level.WARNING, "batch failed, reading it again: " + e, e);
+                    rewind(kafka, batch);
+                    pause();
+                }
+            }
+        } catch (RuntimeException e) {
+            lastError = e.toString();
+            LOG.log(System.Logger.Level.ERROR, "consumer stopped: " + e, e);
+        } finally {
+            consumer = null;
+        }
+    }
+
+    /** Dispatches a batch by key and waits until every record it produced is acknowledged. */
+    private void process(ConsumerRecords<byte[], byte[]> batch) throws Exception {
+        Map<Machine, CompletableFuture<?>> lastOfMachine = new HashMap<>();
+        List<CompletableFuture<RecordMetadata>> acknowledged = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            stats.consumed.increment();
+            Machine machine = record.key() == null ? null : machines.get(new String(record.key(), StandardCharsets.UTF_8));
+            if (machine == null) {
+                stats.ignored.increment();
+                continue;
+            }
+            CompletableFuture<?> previous = lastOfMachine.getOrDefault(machine, CompletableFuture.completedFuture(null));
+            // The next operation of this machine starts only once this one's output was handed to the
+            // producer, so one machine's results leave in the order its operations came in.
+            CompletableFuture<CompletableFuture<RecordMetadata>> sent = previous
+                    .handle((ignored, error) -> null)
+                    .thenComposeAsync(ignored -> operations.handle(machine, record), workers)
+                    .thenApply(this::send);
+            lastOfMachine.put(machine, sent);
+            acknowledged.add(sent.thenCompose(acknowledgement -> acknowledgement));
+        }
+        CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new))
+                .get(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        lastActivity = Instant.now();
+    }
+
+    private CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
+        CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                acknowledged.completeExceptionally(error);
+            } else {
+                acknowledged.complete(metadata);
+            }
+        });
+        return acknowledged;
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : batch.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> records = batch.records(partition);
+            offsets.put(partition, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    private static void rewind(Consumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> batch) {
+        for (TopicPartition partition : batch.partitions()) {
+            try {
+                kafka.seek(partition, batch.records(partition).get(0).offset());
+            } catch (IllegalStateException notAssignedAnyMore) {
+                // Another consumer owns it now and starts from the last commit.
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000); // back off before reading the failed batch again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Consumer<byte[], byte[]> kafka = consumer;
+        if (kafka != null) {
+            kafka.wakeup();
+        }
+        try {
+            consumerThread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sync.shutdownNow();
+        timers.shutdownNow();
+        workers.shutdown();
+        producer.close(Duration.ofSeconds(10));
+    }
+
+    private Properties consumerProperties() {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup());
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, consumerGroup() + "-consumer");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // A machine connected before the agent first ran must still get the operations sent meanwhile.
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(settings.maxPollRecords()));
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        overrides(properties, "consumer.");
+        return properties;
+    }
+
+    private Properties producerProperties() {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, consumerGroup() + "-producer");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        properties.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        overrides(properties, "producer.");
+        return properties;
+    }
+
+    /** Extra client settings: {@code consumer.x}/{@code producer.x} for one client, plain keys for both. */
+    private void overrides(Properties properties, String prefix) {
+        settings.kafka().forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                properties.put(key.substring(prefix.length()), value);
+            } else if (!key.startsWith("consumer.") && !key.startsWith("producer.")) {
+                properties.put(key, value);
+            }
+        });
+    }
+
+    /** This process's stable id, kept in HOME/host-id so a restart resumes its own consumer group. */
+    static String hostId(Path home) throws IOException {
+        Path file = home.resolve("host-id");
+        if (Files.isRegularFile(file)) {
+            String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (!id.isEmpty()) {
+                return id;
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        SecureFiles.writeAtomically(file, (id + "\n").getBytes(StandardCharsets.UTF_8), true);
+        return id;
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

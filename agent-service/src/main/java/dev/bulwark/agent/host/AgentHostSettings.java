@@ -1,0 +1,101 @@
+package dev.bulwark.agent.host;
+
+import dev.bulwark.agent.extension.PackageGate;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How an agent process runs. Defaults suit one real machine; a simulated fleet sets a zero handler
+ * duration and, for 100,000 machines, a longer config-check interval (each check is one stat per machine).
+ *
+ * @param handlerDuration how long a simulated handler takes; null: 200 ms for one machine, 0 for a fleet
+ * @param durableState    fsync state.json and protected settings (off for throw-away simulated fleets)
+ */
+public record AgentHostSettings(Path home, String bootstrapServers, Map<String, String> kafka, Duration syncInterval,
+                                Duration configCheckInterval, Duration handlerDuration, boolean durableState,
+                                int maxPollRecords, PackageGate packageGate, Clock clock) {
+
+    public AgentHostSettings {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
+        syncInterval = syncInterval == null ? Duration.ofMinutes(5) : syncInterval;
+        configCheckInterval = configCheckInterval == null ? Duration.ofSeconds(5) : configCheckInterval;
+        maxPollRecords = maxPollRecords <= 0 ? 500 : maxPollRecords;
+        packageGate = packageGate == null ? PackageGate.NOT_CONFIGURED : packageGate;
+        clock = clock == null ? Clock.systemUTC() : clock;
+    }
+
+    public static Builder builder(Path home, String bootstrapServers) {
+        return new Builder(home, bootstrapServers);
+    }
+
+    /** Settings one at a time, for readable call sites. */
+    public static final class Builder {
+        private final Path home;
+        private final String bootstrapServers;
+        private final Map<String, String> kafka = new HashMap<>();
+        private Duration syncInterval;
+        private Duration configCheckInterval;
+        private Duration handlerDuration;
+        private boolean durableState = true;
+        private int maxPollRecords;
+        private PackageGate packageGate;
+        private Clock clock;
+
+        private Builder(Path home, String bootstrapServers) {
+            this.home = home;
+            this.bootstrapServers = bootstrapServers;
+        }
+
+        public Builder kafka(String property, String value) {
+            kafka.put(property, value);
+            return this;
+        }
+
+        public Builder syncInterval(Duration value) {
+            syncInterval = value;
+            return this;
+        }
+
+        public Builder configCheckInterval(Duration value) {
+            configCheckInterval = value;
+            return this;
+        }
+
+        public Builder handlerDuration(Duration value) {
+            handlerDuration = value;
+            return this;
+        }
+
+        public Builder durableState(boolean value) {
+            durableState = value;
+            return this;
+        }
+
+        public Builder maxPollRecords(int value) {
+            maxPollRecords = value;
+            return this;
+        }
+
+        public Builder packageGate(PackageGate value) {
+            packageGate = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            clock = value;
+            return this;
+        }
+
+        public AgentHostSettings build() {
+            return new AgentHostSettings(home, bootstrapServers, kafka, syncInterval, configCheckInterval,
+                    handlerDuration, durableState, maxPollRecords, packageGate, clock);
+        }
+    }
+}

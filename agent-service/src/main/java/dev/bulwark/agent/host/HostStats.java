@@ -1,0 +1,19 @@
+package dev.bulwark.agent.host;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters an agent process keeps; the Quarkus layer exposes them as metrics, tests read them directly. */
+public final class HostStats {
+    public final LongAdder consumed = new LongAdder();
+    /** Records keyed for machines this process does not host (another agent's). */
+    public final LongAdder ignored = new LongAdder();
+    public final LongAdder succeeded = new LongAdder();
+    /** Failed results, blocked ones included. */
+    public final LongAdder failed = new LongAdder();
+    public final LongAdder blocked = new LongAdder();
+    /** Redelivered operations answered with their stored result. */
+    public final LongAdder duplicates = new LongAdder();
+    public final LongAdder deadLetters = new LongAdder();
+    public final LongAdder reportsSent = new LongAdder();
+    public final LongAdder batchRetries = new LongAdder();
+}

@@ -1,0 +1,89 @@
+package dev.bulwark.agent.host;
+
+import dev.bulwark.agent.config.LocalConfigStore;
+import dev.bulwark.agent.extension.ProtectedSettingsVault;
+import dev.bulwark.agent.extension.StateStore;
+import dev.bulwark.agent.files.FileSignature;
+import dev.bulwark.agent.identity.IdentityStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+
+/**
+ * One machine an agent process hosts: its identity, its local rules and its state, all on disk under its
+ * home. Kept small (about a kilobyte) because one process may host 100,000 of them: keys are loaded on
+ * first use, configuration and state are read from disk when needed.
+ */
+public final class Machine {
+    private final Path home;
+    private final String machineId;
+    private final PublicKey cloudKey;
+    private final LocalConfigStore config;
+    private final StateStore state;
+    private final boolean durable;
+    private volatile PrivateKey signingKey;
+
+    /** Touched only by the sync loop: what the last report covered, and when the next one is due. */
+    FileSignature reportedConfig;
+    FileSignature knownState;
+    long nextReportNanos;
+
+    Machine(Path home, String machineId, PublicKey cloudKey, boolean durable) {
+        this.home = home;
+        this.machineId = machineId;
+        this.cloudKey = cloudKey;
+        this.durable = durable;
+        this.config = new LocalConfigStore(home);
+        this.state = new StateStore(home, durable);
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public String machineId() {
+        return machineId;
+    }
+
+    /** The cloud's signing key, as trusted at connect. */
+    public PublicKey cloudKey() {
+        return cloudKey;
+    }
+
+    public LocalConfigStore config() {
+        return config;
+    }
+
+    public StateStore state() {
+        return state;
+    }
+
+    public IdentityStore identity() {
+        return new IdentityStore(home, durable);
+    }
+
+    public ProtectedSettingsVault vault() {
+        return new ProtectedSettingsVault(home, identity(), durable);
+    }
+
+    public PrivateKey signingKey() {
+        PrivateKey key = signingKey;
+        if (key == null) {
+            try {
+                key = identity().signingKey();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the signing key of " + machineId, e);
+            }
+            signingKey = key;
+        }
+        return key;
+    }
+
+    /** Read when needed only: it opens protected settings, which few operations carry. */
+    public PrivateKey encryptionKey() throws IOException {
+        return identity().encryptionKey();
+    }
+}

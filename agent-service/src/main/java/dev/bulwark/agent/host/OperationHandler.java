@@ -1,0 +1,287 @@
+package dev.bulwark.agent.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.agent.extension.ExtensionHandler;
+import dev.bulwark.agent.extension.GateResult;
+import dev.bulwark.agent.extension.HandlerInvocation;
+import dev.bulwark.agent.extension.HandlerOutcome;
+import dev.bulwark.agent.extension.InstalledRecord;
+import dev.bulwark.agent.extension.MachineState;
+import dev.bulwark.agent.extension.PackageGate;
+import dev.bulwark.agent.extension.PackageRequest;
+import dev.bulwark.agent.extension.ProtectedSettingsVault;
+import dev.bulwark.agent.identity.KeyFingerprint;
+import dev.bulwark.model.DeadLetter;
+import dev.bulwark.model.ErrorCode;
+import dev.bulwark.model.ExtensionOperation;
+import dev.bulwark.model.ExtensionSpec;
+import dev.bulwark.model.Json;
+import dev.bulwark.model.MessageFormatException;
+import dev.bulwark.model.OperationKind;
+import dev.bulwark.model.OperationResult;
+import dev.bulwark.model.ResultStatus;
+import dev.bulwark.model.Topics;
+import dev.bulwark.model.crypto.MessageSigner;
+import dev.bulwark.model.crypto.SealedBox;
+import dev.bulwark.model.policy.Decision;
+import dev.bulwark.model.policy.ExtensionPolicy;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
+
+/**
+ * What one machine does with one record of {@value Topics#EXTENSION_OPERATIONS}: check that it is for
+ * this machine and signed by the cloud it trusts (else dead-letter), answer a redelivered operation with
+ * its stored result, decide by the current local rules, verify the package, run the handler, record the
+ * outcome in state.json and return the signed result to publish.
+ *
+ * <p>The completed future holds the record to publish: a result, or a dead letter. It fails only when the
+ * machine's own files cannot be written; the host then retries the batch, which is safe because the
+ * stored result makes a second delivery change nothing.
+ */
+public final class OperationHandler {
+    private final PackageGate packageGate;
+    private final ExtensionHandler extensionHandler;
+    private final Executor workers;
+    private final Clock clock;
+    private final HostStats stats;
+
+    public OperationHandler(PackageGate packageGate, ExtensionHandler extensionHandler, Executor workers, Clock clock,
+                            HostStats stats) {
+        this.packageGate = packageGate;
+        this.extensionHandler = extensionHandler;
+        this.workers = workers;
+        this.clock = clock;
+        this.stats = stats;
+    }
+
+    public CompletableFuture<ProducerRecord<byte[], byte[]>> handle(Machine machine, ConsumerRecord<byte[], byte[]> record) {
+        ExtensionOperation operation;
+        try {
+            operation = verified(machine, record);
+        } catch (MessageFormatException refused) {
+            stats.deadLetters.increment();
+            return CompletableFuture.completedFuture(deadLetter(record, refused));
+        }
+        try {
+            JsonNode stored = machine.state().read().results().get(operation.operationId());
+            if (stored != null) {
+                stats.duplicates.increment();
+                return CompletableFuture.completedFuture(resultRecord(machine, stored));
+            }
+            return process(machine, operation);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The operation, if the record is for this machine and the cloud it trusts signed it. */
+    private static ExtensionOperation verified(Machine machine, ConsumerRecord<byte[], byte[]> record) {
+        JsonNode tree = Json.tree(record.value());
+        JsonNode machineId = tree.get("machineId");
+        if (machineId == null || !machineId.isTextual()) {
+            throw new MessageFormatException(DeadLetter.Reason.MalformedMessage, "machineId is missing");
+        }
+        if (!machineId.textValue().equals(machine.machineId())) {
+            throw new MessageFormatException(DeadLetter.Reason.MachineIdMismatch, "the record key is "
+                    + machine.machineId() + " but the operation names machine " + machineId.textValue());
+        }
+        if (!MessageSigner.verify(tree, machine.cloudKey())) {
+            throw new MessageFormatException(DeadLetter.Reason.SignatureInvalid, "the signature is missing or does not"
+                    + " verify with the cloud key this machine trusts ("
+                    + KeyFingerprint.of(Base64.getEncoder().encodeToString(machine.cloudKey().getEncoded())) + ")");
+        }
+        ExtensionOperation operation = Json.decodeTree(tree, ExtensionOperation.class, ExtensionOperation.SCHEMA_VERSION);
+        ExtensionSpec extension = operation.extension();
+        if (extension.name() == null || extension.name().isBlank()) {
+            throw new MessageFormatException(DeadLetter.Reason.MalformedMessage, "extension.name is missing");
+        }
+        try {
+            extension.id();
+        } catch (IllegalArgumentException e) {
+            throw new MessageFormatException(DeadLetter.Reason.MalformedMessage, "extension.publisher or extension.type is missing");
+        }
+        return operation;
+    }
+
+    private CompletableFuture<ProducerRecord<byte[], byte[]>> process(Machine machine, ExtensionOperation operation)
+            throws IOException {
+        ExtensionSpec extension = operation.extension();
+        // The rules in force now: a CLI change made a moment ago applies to this operation.
+        Decision decision = ExtensionPolicy.decide(machine.config().rules(), extension.id(), operation.kind());
+        if (!decision.allowed()) {
+            stats.blocked.increment();
+            return done(machine, operation, Outcome.failed(decision.errorCode(), decision.message(), summary(decision)),
+                    UnaryOperator.identity());
+        }
+        InstalledRecord installed = machine.state().read().installed(extension.name());
+        if (operation.kind() == OperationKind.DELETE) {
+            if (installed == null) {
+                return done(machine, operation, Outcome.succeeded("Extension " + extension.name()
+                        + " is not installed on this machine; nothing to delete."), UnaryOperator.identity());
+            }
+            return runHandler(machine, operation, installed, null);
+        }
+        if (installed == null && operation.kind() != OperationKind.INSTALL) {
+            return done(machine, operation, Outcome.failed(ErrorCode.ExtensionNotInstalled, "Extension " + extension.name()
+                    + " is not installed on this machine, so it cannot be " + (operation.kind() == OperationKind.UPDATE
+                    ? "updated" : "upgraded") + ". Install it first.", "Not installed"), UnaryOperator.identity());
+        }
+        return packageGate.verify(new PackageRequest(machine.home(), machine.machineId(), operation))
+                .thenComposeAsync(gate -> {
+                    if (!gate.verified()) {
+                        return done(machine, operation, Outcome.failed(ErrorCode.PackageVerificationFailed,
+                                "Package of extension " + extension.id() + " failed verification (" + gate.reason() + "): "
+                                        + gate.message() + ". Nothing of the package ran.", "Package verification failed"),
+                                UnaryOperator.identity());
+                    }
+                    return runHandler(machine, operation, installed, gate);
+                }, workers);
+    }
+
+    private CompletableFuture<ProducerRecord<byte[], byte[]>> runHandler(Machine machine, ExtensionOperation operation,
+                                                                        InstalledRecord installed, GateResult gate) {
+        ExtensionSpec extension = operation.extension();
+        ProtectedSettingsVault vault = machine.vault();
+        byte[] protectedSettings;
+        try {
+            protectedSettings = protectedSettings(machine, operation, vault);
+        } catch (GeneralSecurityException e) {
+            return done(machine, operation, Outcome.failed(ErrorCode.ExtensionHandlerFailed, "The protected settings of "
+                    + extension.name() + " could not be opened with this machine's key: they were sealed for another"
+                    + " machine, operation or key. Nothing ran.", "Protected settings could not be opened"),
+                    UnaryOperator.identity());
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        HandlerInvocation invocation = new HandlerInvocation(machine.home(), machine.machineId(), operation.operationId(),
+                operation.kind(), extension, protectedSettings, gate == null ? null : gate.packageDir());
+        return extensionHandler.run(invocation)
+                .exceptionally(error -> HandlerOutcome.failed("the handler crashed: " + error))
+                .thenComposeAsync(outcome -> {
+                    try {
+                        return afterHandler(machine, operation, installed, outcome, protectedSettings, vault);
+                    } finally {
+                        if (protectedSettings != null) {
+                            Arrays.fill(protectedSettings, (byte) 0);
+                        }
+                    }
+                }, workers);
+    }
+
+    /** New protected settings are opened from the operation; an update or upgrade without them reuses the stored ones. */
+    private static byte[] protectedSettings(Machine machine, ExtensionOperation operation, ProtectedSettingsVault vault)
+            throws GeneralSecurityException, IOException {
+        ExtensionSpec extension = operation.extension();
+        if (extension.protectedSettings() != null) {
+            return SealedBox.open(extension.protectedSettings(), machine.encryptionKey(), machine.machineId(),
+                    operation.operationId());
+        }
+        if (operation.kind() == OperationKind.UPDATE || operation.kind() == OperationKind.UPGRADE) {
+            return vault.load(machine.machineId(), extension.name());
+        }
+        return null;
+    }
+
+    private CompletableFuture<ProducerRecord<byte[], byte[]>> afterHandler(Machine machine, ExtensionOperation operation,
+                                                                          InstalledRecord installed, HandlerOutcome outcome,
+                                                                          byte[] protectedSettings, ProtectedSettingsVault vault) {
+        ExtensionSpec extension = operation.extension();
+        if (!outcome.succeeded()) {
+            return done(machine, operation, Outcome.failed(ErrorCode.ExtensionHandlerFailed, "The handler of extension "
+                    + extension.id() + " failed: " + outcome.message(), outcome.message()), UnaryOperator.identity());
+        }
+        try {
+            if (operation.kind() == OperationKind.DELETE) {
+                vault.delete(extension.name());
+                return done(machine, operation, Outcome.succeeded(outcome.message()), state -> state.without(extension.name()));
+            }
+            boolean hasProtected = protectedSettings != null;
+            if (extension.protectedSettings() != null) {
+                vault.store(machine.machineId(), extension.name(), protectedSettings);
+            }
+            int sequence = installed == null ? 0 : installed.settingsSequence() + 1;
+            String version = extension.version() != null ? extension.version() : installed == null ? null : installed.version();
+            InstalledRecord record = new InstalledRecord(extension.name(), extension.publisher(), extension.type(), version,
+                    sequence, hasProtected, clock.instant());
+            return done(machine, operation, Outcome.succeeded(outcome.message()), state -> state.withInstalled(record));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private record Outcome(ResultStatus status, ErrorCode errorCode, String message, String statusMessage) {
+        static Outcome succeeded(String message) {
+            return new Outcome(ResultStatus.Succeeded, null, message, message);
+        }
+
+        static Outcome failed(ErrorCode code, String message, String statusMessage) {
+            return new Outcome(ResultStatus.Failed, code, message, statusMessage);
+        }
+    }
+
+    /** Signs the result, stores it with the state change in one write, and returns it ready to publish. */
+    private CompletableFuture<ProducerRecord<byte[], byte[]>> done(Machine machine, ExtensionOperation operation,
+                                                                  Outcome outcome, UnaryOperator<MachineState> change) {
+        ExtensionSpec extension = operation.extension();
+        java.time.Instant now = clock.instant();
+        boolean succeeded = outcome.status() == ResultStatus.Succeeded;
+        dev.bulwark.model.InstanceView view = new dev.bulwark.model.InstanceView(extension.name(),
+                extension.publisher() + "." + extension.type(), extension.version(),
+                new dev.bulwark.model.InstanceView.Status(
+                        succeeded ? "ProvisioningState/succeeded" : "ProvisioningState/failed/" + outcome.errorCode(),
+                        succeeded ? "Info" : "Error", succeeded ? "Provisioning succeeded" : "Provisioning failed",
+                        outcome.statusMessage(), now));
+        OperationResult result = MessageSigner.sign(new OperationResult(OperationResult.SCHEMA_VERSION,
+                operation.operationId(), machine.machineId(), extension.name(), operation.kind(), outcome.status(),
+                outcome.errorCode() == null ? null : outcome.errorCode().name(), outcome.message(), view, now, null),
+                machine.signingKey());
+        JsonNode signed = Json.MAPPER.valueToTree(result);
+        try {
+            machine.state().update(state -> change.apply(state).withResult(operation.operationId(), signed));
+        } catch (IOException | UncheckedIOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        (succeeded ? stats.succeeded : stats.failed).increment();
+        return CompletableFuture.completedFuture(resultRecord(machine, signed));
+    }
+
+    private static ProducerRecord<byte[], byte[]> resultRecord(Machine machine, JsonNode signedResult) {
+        return new ProducerRecord<>(Topics.EXTENSION_RESULTS, machine.machineId().getBytes(StandardCharsets.UTF_8),
+                Json.encode(signedResult));
+    }
+
+    /** The record byte for byte, to the operations' dead-letter topic, with why and where it came from. */
+    static ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, MessageFormatException why) {
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.deadLetter(record.topic()), record.key(), record.value());
+        letter.headers()
+                .add(DeadLetter.REASON, why.reason().name().getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetter.DETAIL, String.valueOf(why.getMessage()).getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetter.SOURCE_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetter.SOURCE_PARTITION, String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetter.SOURCE_OFFSET, String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        return letter;
+    }
+
+    /** The short instance-view message for a blocked operation. */
+    private static String summary(Decision decision) {
+        return switch (decision.rule()) {
+            case Decision.Rule.BLOCKLIST -> "Blocked by the local blocklist";
+            case Decision.Rule.NOT_IN_ALLOWLIST, Decision.Rule.ALLOW_NONE -> "Blocked by the local allowlist";
+            case Decision.Rule.MONITOR_MODE -> "Blocked by monitor mode";
+            case Decision.Rule.EXTENSION_MANAGER_DISABLED -> "The extension manager is disabled";
+            case Decision.Rule.INVALID_CONFIG -> "The local configuration is invalid";
+            default -> decision.message();
+        };
+    }
+}

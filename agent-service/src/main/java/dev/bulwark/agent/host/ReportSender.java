@@ -1,0 +1,93 @@
+package dev.bulwark.agent.host;
+
+import dev.bulwark.agent.AgentVersion;
+import dev.bulwark.agent.config.LocalConfig;
+import dev.bulwark.agent.extension.ExtensionHosting;
+import dev.bulwark.agent.extension.MachineState;
+import dev.bulwark.agent.files.FileSignature;
+import dev.bulwark.model.AgentReport;
+import dev.bulwark.model.InstalledExtension;
+import dev.bulwark.model.Json;
+import dev.bulwark.model.Topics;
+import dev.bulwark.model.crypto.MessageSigner;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Writes {@value Topics#AGENT_REPORTS}: each machine reports at start, after a local change (a new
+ * localconfig.json, or state.json changed by someone else, such as {@code extension remove}) and every
+ * sync interval. Runs on the sync thread; a change is noticed by one {@code stat} per file per check.
+ */
+final class ReportSender {
+    private static final System.Logger LOG = System.getLogger(ReportSender.class.getName());
+
+    private final Producer<byte[], byte[]> producer;
+    private final Duration syncInterval;
+    private final Clock clock;
+    private final HostStats stats;
+
+    ReportSender(Producer<byte[], byte[]> producer, Duration syncInterval, Clock clock, HostStats stats) {
+        this.producer = producer;
+        this.syncInterval = syncInterval;
+        this.clock = clock;
+        this.stats = stats;
+    }
+
+    void check(Collection<Machine> machines) {
+        for (Machine machine : machines) {
+            try {
+                checkOne(machine);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot report " + machine.machineId() + ": " + e, e);
+            }
+        }
+    }
+
+    private void checkOne(Machine machine) {
+        long now = System.nanoTime();
+        FileSignature config = machine.config().signature();
+        FileSignature state = machine.state().signature();
+        boolean configChanged = !config.sameAs(machine.reportedConfig);
+        boolean stateChangedElsewhere = machine.knownState != null && !state.sameAs(machine.knownState)
+                && !state.sameAs(machine.state().lastWritten());
+        boolean due = now - machine.nextReportNanos >= 0 || machine.reportedConfig == null;
+        if (configChanged || stateChangedElsewhere || due) {
+            send(machine);
+            machine.reportedConfig = config;
+            machine.nextReportNanos = now + syncInterval.toNanos();
+        }
+        machine.knownState = state;
+    }
+
+    private void send(Machine machine) {
+        LocalConfig config = machine.config().read();
+        List<InstalledExtension> extensions;
+        try {
+            MachineState state = machine.state().read();
+            boolean managerEnabled = config.rules().extensionsEnabled();
+            extensions = state.extensions().values().stream()
+                    .map(e -> new InstalledExtension(e.name(), e.publisher(), e.type(), e.version(),
+                            ExtensionHosting.state(e, managerEnabled)))
+                    .toList();
+        } catch (IOException e) {
+            extensions = List.of();
+        }
+        AgentReport report = MessageSigner.sign(new AgentReport(AgentReport.SCHEMA_VERSION, machine.machineId(),
+                AgentVersion.VERSION, config.effective(), extensions, clock.instant(), null), machine.signingKey());
+        producer.send(new ProducerRecord<>(Topics.AGENT_REPORTS, machine.machineId().getBytes(StandardCharsets.UTF_8),
+                Json.encode(report)), (metadata, error) -> {
+            if (error == null) {
+                stats.reportsSent.increment();
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "report of " + machine.machineId() + " not sent: " + error);
+            }
+        });
+    }
+}

@@ -1,0 +1,63 @@
+package dev.bulwark.agent.runtime;
+
+import dev.bulwark.agent.AgentHome;
+import dev.bulwark.agent.AgentPlugins;
+import dev.bulwark.agent.host.AgentHost;
+import dev.bulwark.agent.host.AgentHostSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/** Starts the plain-Java {@link AgentHost} with the process's configuration, and stops it at shutdown. */
+@ApplicationScoped
+public class AgentHostLifecycle {
+    private final AgentRuntimeConfig config;
+    private final String bootstrapServers;
+    private final MeterRegistry registry;
+    private volatile AgentHost host;
+
+    AgentHostLifecycle(AgentRuntimeConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                       MeterRegistry registry) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.registry = registry;
+    }
+
+    void start(@Observes StartupEvent event) {
+        Path home = AgentHome.resolve(config.home().orElse(null), System.getenv());
+        AgentHostSettings.Builder settings = AgentHostSettings.builder(home, bootstrapServers)
+                .syncInterval(config.syncInterval())
+                .configCheckInterval(config.configCheckInterval())
+                .handlerDuration(config.handlerDuration().orElse(null))
+                .durableState(config.durableState())
+                .maxPollRecords(config.maxPollRecords())
+                .packageGate(AgentPlugins.packageGate(home));
+        config.kafka().forEach(settings::kafka);
+        try {
+            host = AgentHost.create(settings.build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        AgentMetrics.bind(host, registry);
+        host.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        AgentHost running = host;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    /** The running host, or null before start-up finished. */
+    public AgentHost host() {
+        return host;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.bulwark.agent.runtime;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code bulwark.agent.*}: how {@code bulwark-agent run} hosts its machines. Kafka's address is {@code kafka.bootstrap.servers}. */
+@ConfigMapping(prefix = "bulwark.agent")
+public interface AgentRuntimeConfig {
+
+    /** The agent home; else $BULWARK_AGENT_HOME, else the platform default. */
+    Optional<String> home();
+
+    /** How often every machine sends a report even when nothing changed. */
+    @WithDefault("PT5M")
+    Duration syncInterval();
+
+    /** How often the local files are checked for changes to report (one stat per machine per check). */
+    @WithDefault("PT5S")
+    Duration configCheckInterval();
+
+    /** How long a simulated handler takes; absent: 200 ms for one machine, 0 for a fleet. */
+    Optional<Duration> handlerDuration();
+
+    /** fsync state and settings files; turn off for throw-away simulated fleets. */
+    @WithDefault("true")
+    boolean durableState();
+
+    @WithDefault("500")
+    int maxPollRecords();
+
+    /** Extra Kafka client settings ({@code consumer.x}, {@code producer.x}, or plain for both). */
+    Map<String, String> kafka();
+}

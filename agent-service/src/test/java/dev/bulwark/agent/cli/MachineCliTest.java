@@ -1,0 +1,156 @@
+package dev.bulwark.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.agent.extension.InstalledRecord;
+import dev.bulwark.agent.extension.StateStore;
+import dev.bulwark.agent.identity.IdentityStore;
+import dev.bulwark.agent.identity.KeyFingerprint;
+import dev.bulwark.agent.identity.MachineIdentity;
+import dev.bulwark.agent.testing.TestCloud;
+import dev.bulwark.model.Json;
+import dev.bulwark.model.crypto.Ed25519;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code connect}, {@code show} and {@code extension list|remove}, in process, against a registration endpoint. */
+class MachineCliTest {
+    @TempDir
+    Path home;
+    TestCloud cloud;
+
+    @BeforeEach
+    void startCloud() throws IOException {
+        cloud = new TestCloud();
+    }
+
+    @AfterEach
+    void stopCloud() {
+        cloud.close();
+    }
+
+    private Cli.Result connect(String... extra) {
+        String[] base = {"connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+                "--resource-group", TestCloud.RESOURCE_GROUP};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return Cli.at(home, args);
+    }
+
+    @Test
+    void connectRegistersTheKeysAndTrustsTheCloudKeyItAnswersWith() throws IOException {
+        Cli.Result connect = connect("--machine", "web-01");
+
+        assertThat(connect.exit()).as(connect.toString()).isZero();
+        String fingerprint = KeyFingerprint.of(Ed25519.encodePublic(cloud.signingKeys().getPublic()));
+        assertThat(connect.out()).contains("Connected machine web-01 as " + TestCloud.machineId("web-01"))
+                .contains("cloud signing key : " + fingerprint);
+        assertThat(cloud.requests()).containsExactly("PUT /subscriptions/" + TestCloud.SUBSCRIPTION + "/resourceGroups/web"
+                + "/providers/Microsoft.HybridCompute/machines/web-01?api-version=2024-07-10");
+        JsonNode sent = cloud.registration("web-01");
+        assertThat(sent.get("location").asText()).isEqualTo("local");
+        MachineIdentity identity = new IdentityStore(home).read();
+        assertThat(sent.at("/properties/agentPublicKeys/signing").asText()).isEqualTo(identity.signingPublicKey());
+        assertThat(sent.at("/properties/agentPublicKeys/encryption").asText()).isEqualTo(identity.encryptionPublicKey());
+        assertThat(sent.at("/properties/agentVersion").asText()).isNotBlank();
+        assertThat(identity.machineId()).isEqualTo(TestCloud.machineId("web-01"));
+        assertThat(identity.cloudUrl()).isEqualTo(cloud.url().toString());
+        assertThat(Ed25519.decodePublic(identity.cloudSigningKey())).isEqualTo(cloud.signingKeys().getPublic());
+        for (String key : new String[]{"machine-keys.json", "identity.json"}) {
+            assertThat(Files.getPosixFilePermissions(home.resolve(key))).as(key).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+
+        Cli.Result show = Cli.at(home, "show");
+        assertThat(show.out()).contains("Connected").contains(TestCloud.machineId("web-01")).contains(fingerprint);
+
+        // Connecting again keeps the machine's keys.
+        assertThat(connect("--machine", "web-01").exit()).isZero();
+        assertThat(new IdentityStore(home).read().signingPublicKey()).isEqualTo(identity.signingPublicKey());
+        Cli.Result other = connect("--machine", "web-02");
+        assertThat(other.exit()).isEqualTo(1);
+        assertThat(other.err()).contains("already connected as " + TestCloud.machineId("web-01"));
+    }
+
+    @Test
+    void aFleetGetsOneHomeAndIdentityPerMachine() throws IOException {
+        Cli.Result connect = connect("--machine", "sim", "--count", "3", "--json");
+
+        assertThat(connect.exit()).as(connect.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(connect.out()).get("connected")).hasSize(3);
+        for (String name : new String[]{"sim-0001", "sim-0002", "sim-0003"}) {
+            Path machineHome = home.resolve("machines").resolve(name);
+            assertThat(new IdentityStore(machineHome).read().machineId()).isEqualTo(TestCloud.machineId(name));
+            assertThat(Cli.at(machineHome, "config", "set", "extensions.enabled", "false").exit()).isZero();
+        }
+        assertThat(new IdentityStore(home.resolve("machines/sim-0001")).read().signingPublicKey())
+                .isNotEqualTo(new IdentityStore(home.resolve("machines/sim-0002")).read().signingPublicKey());
+        assertThat(Cli.at(home, "show").out()).contains("Disconnected").contains("Simulated machines").contains("3 under");
+    }
+
+    @Test
+    void connectFailuresAreReported() {
+        cloud.failRegistrationsWith(403);
+        Cli.Result refused = connect("--machine", "web-01");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("HTTP 403").contains("AuthorizationFailed");
+        assertThat(home.resolve("identity.json")).doesNotExist();
+
+        assertThat(connect("--machine", "bad name!").exit()).isEqualTo(2);
+        assertThat(Cli.at(home, "connect", "--cloud", "ftp://x", "-s", "s", "-g", "g", "-n", "m").exit()).isEqualTo(2);
+        assertThat(Cli.at(home, "connect", "--cloud", cloud.url().toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void extensionsAreListedAndRemovedLocallyWithoutAConnection() throws IOException {
+        StateStore state = new StateStore(home, true);
+        state.update(s -> s.withInstalled(new InstalledRecord("AzureMonitorLinuxAgent", "Microsoft.Azure.Monitor",
+                        "AzureMonitorLinuxAgent", "1.33.2", 0, false, Instant.now()))
+                .withInstalled(new InstalledRecord("OMSAgentForLinux", "Microsoft.EnterpriseCloud.Monitoring",
+                        "OMSAgentForLinux", "1.19", 0, false, Instant.now()))
+                .withInstalled(new InstalledRecord("CustomScript", "Microsoft.Azure.Extensions", "CustomScript", "2.1", 0,
+                        false, Instant.now())));
+
+        Cli.Result list = Cli.at(home, "extension", "list");
+        assertThat(list.out()).contains("AzureMonitorLinuxAgent").contains("Enabled").doesNotContain("Stopped");
+
+        assertThat(Cli.at(home, "config", "set", "extensions.enabled", "false").exit()).isZero();
+        JsonNode disabled = Json.MAPPER.readTree(Cli.at(home, "extension", "list", "--json").out());
+        assertThat(disabled).hasSize(3);
+        for (JsonNode extension : disabled) {
+            // The Log Analytics agent runs its own service; the others are hosted by the stopped manager.
+            assertThat(extension.get("state").asText()).isEqualTo(
+                    extension.get("name").asText().equals("OMSAgentForLinux") ? "Enabled" : "Stopped");
+        }
+
+        Cli.Result remove = Cli.at(home, "extension", "remove", "--name", "CustomScript");
+        assertThat(remove.exit()).as(remove.toString()).isZero();
+        assertThat(remove.out()).contains("Extension CustomScript removed locally");
+        assertThat(state.read().extensions()).doesNotContainKey("CustomScript");
+
+        assertThat(Cli.at(home, "extension", "remove", "--name", "CustomScript").exit()).isEqualTo(1);
+        assertThat(Cli.at(home, "extension", "remove").exit()).isEqualTo(2);
+        assertThat(Cli.at(home, "extension", "remove", "--name", "x", "--all").exit()).isEqualTo(2);
+        assertThat(Cli.at(home, "extension", "remove", "--all").exit()).isZero();
+        assertThat(state.read().extensions()).isEmpty();
+        assertThat(Cli.at(home, "extension", "list").out()).contains("No extensions are installed.");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(Cli.at(home).exit()).isEqualTo(2);
+        assertThat(Cli.at(home, "config").exit()).isEqualTo(2);
+        assertThat(Cli.at(home, "config", "frobnicate").exit()).isEqualTo(2);
+        assertThat(Cli.at(home, "nonsense").exit()).isEqualTo(2);
+        assertThat(Cli.run(java.util.Map.of(), "--version").out()).startsWith("bulwark-agent ");
+    }
+}

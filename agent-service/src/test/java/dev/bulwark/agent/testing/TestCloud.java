@@ -1,0 +1,130 @@
+package dev.bulwark.agent.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.bulwark.model.CatalogRef;
+import dev.bulwark.model.ExtensionOperation;
+import dev.bulwark.model.ExtensionSpec;
+import dev.bulwark.model.Json;
+import dev.bulwark.model.MachineIds;
+import dev.bulwark.model.OperationKind;
+import dev.bulwark.model.PackageRef;
+import dev.bulwark.model.SealedSettings;
+import dev.bulwark.model.crypto.Ed25519;
+import dev.bulwark.model.crypto.MessageSigner;
+import dev.bulwark.model.crypto.SealedBox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The cloud side of the contract, as small as a test needs: answers the ARM machine registration that
+ * {@code connect} sends (with this cloud's signing key) and signs operations like the cloud's outbox does.
+ * Not a stand-in for Kafka: the tests run a real broker.
+ */
+public final class TestCloud implements AutoCloseable {
+    public static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
+    public static final String RESOURCE_GROUP = "web";
+
+    private final KeyPair signing = Ed25519.generate();
+    private final HttpServer server;
+    private final Map<String, JsonNode> registrations = new ConcurrentHashMap<>();
+    private final List<String> paths = new CopyOnWriteArrayList<>();
+    private volatile int failWithStatus;
+
+    public TestCloud() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/subscriptions/", exchange -> {
+            try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
+                String path = exchange.getRequestURI().getPath();
+                paths.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+                byte[] body;
+                int status;
+                if (failWithStatus != 0) {
+                    status = failWithStatus;
+                    body = "{\"error\":{\"code\":\"AuthorizationFailed\",\"message\":\"no permission\"}}".getBytes(StandardCharsets.UTF_8);
+                } else {
+                    JsonNode request = Json.MAPPER.readTree(in.readAllBytes());
+                    String machine = path.substring(path.lastIndexOf('/') + 1);
+                    registrations.put(machine, request);
+                    ObjectNode answer = Json.MAPPER.createObjectNode().put("name", machine).put("location", "local");
+                    answer.putObject("properties").put("provisioningState", "Succeeded")
+                            .put("cloudSigningKey", Ed25519.encodePublic(signing.getPublic()));
+                    status = 200;
+                    body = Json.encode(answer);
+                }
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, body.length);
+                out.write(body);
+            }
+        });
+        server.start();
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public KeyPair signingKeys() {
+        return signing;
+    }
+
+    /** What {@code connect} sent for {@code machine} ({@code {"location", "properties":{"agentPublicKeys",...}}}). */
+    public JsonNode registration(String machine) {
+        return registrations.get(machine);
+    }
+
+    public List<String> requests() {
+        return paths;
+    }
+
+    public void failRegistrationsWith(int status) {
+        failWithStatus = status;
+    }
+
+    public static String machineId(String machine) {
+        return MachineIds.resourceId(SUBSCRIPTION, RESOURCE_GROUP, machine);
+    }
+
+    /** An operation for {@code machine}, signed by this cloud; protected settings are sealed to the machine's registered key. */
+    public ExtensionOperation operation(String machine, OperationKind kind, String publisher, String type, String version,
+                                        ObjectNode settings, String protectedSettings) {
+        String machineId = machineId(machine);
+        String operationId = UUID.randomUUID().toString();
+        SealedSettings sealed = null;
+        if (protectedSettings != null) {
+            String encryptionKey = registrations.get(machine).path("properties").path("agentPublicKeys").path("encryption").asText();
+            sealed = SealedBox.seal(protectedSettings.getBytes(StandardCharsets.UTF_8), SealedBox.decodePublic(encryptionKey),
+                    machineId, operationId);
+        }
+        ExtensionSpec spec = new ExtensionSpec(type, publisher, type, version, settings, sealed);
+        boolean hasPackage = kind == OperationKind.INSTALL || kind == OperationKind.UPGRADE;
+        ExtensionOperation unsigned = new ExtensionOperation(ExtensionOperation.SCHEMA_VERSION, operationId,
+                UUID.randomUUID().toString(), machineId, kind, spec,
+                hasPackage ? new PackageRef("http://127.0.0.1:1/pkg.zip", "00", 1) : null,
+                hasPackage ? new CatalogRef("http://127.0.0.1:1/catalog.json", 1) : null, Instant.now(), null);
+        return MessageSigner.sign(unsigned, signing.getPrivate());
+    }
+
+    public ExtensionOperation operation(String machine, OperationKind kind, String publisherSlashType) {
+        String[] parts = publisherSlashType.split("/");
+        return operation(machine, kind, parts[0], parts[1], "1.0", null, null);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
