@@ -1,43 +1,37 @@
 package dev.bulwark.model.crypto;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 /**
- * Ed25519 signatures from the JDK. Public keys travel as base64 X.509 (SubjectPublicKeyInfo), private
- * keys rest as base64 PKCS#8.
+ * Ed25519 signatures (RFC 8032). Keys are the JDK's {@code PublicKey}/{@code PrivateKey}; public keys
+ * travel as base64 X.509 (SubjectPublicKeyInfo), private keys rest as base64 PKCS#8. The arithmetic is
+ * BouncyCastle's, which is an order of magnitude faster than the JDK's here: every operation, result and
+ * report is signed or verified once, so this is the agent's and the cloud's hottest code.
  */
 public final class Ed25519 {
     public static final String ALGORITHM = "Ed25519";
+    static final RawKeys RAW = new RawKeys(ALGORITHM, "302a300506032b6570032100", "302e020100300506032b657004220420");
 
     private Ed25519() {
     }
 
     public static KeyPair generate() {
-        try {
-            return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(RawKeys.RANDOM);
+        return RAW.keyPair(key.getEncoded(), key.generatePublicKey().getEncoded());
     }
 
     public static String sign(PrivateKey key, byte[] data) {
-        try {
-            Signature signer = Signature.getInstance(ALGORITHM);
-            signer.initSign(key);
-            signer.update(data);
-            return Base64.getEncoder().encodeToString(signer.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        Ed25519Signer signer = new Ed25519Signer();
+        signer.init(true, new Ed25519PrivateKeyParameters(RAW.rawPrivate(key), 0));
+        signer.update(data, 0, data.length);
+        return Base64.getEncoder().encodeToString(signer.generateSignature());
     }
 
     /** False for a wrong, malformed or missing signature; never throws for bad input. */
@@ -46,11 +40,15 @@ public final class Ed25519 {
             return false;
         }
         try {
-            Signature verifier = Signature.getInstance(ALGORITHM);
-            verifier.initVerify(key);
-            verifier.update(data);
-            return verifier.verify(Base64.getDecoder().decode(signatureBase64));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            byte[] signature = Base64.getDecoder().decode(signatureBase64);
+            if (signature.length != Ed25519PrivateKeyParameters.SIGNATURE_SIZE) {
+                return false;
+            }
+            Ed25519Signer verifier = new Ed25519Signer();
+            verifier.init(false, new Ed25519PublicKeyParameters(RAW.rawPublic(key), 0));
+            verifier.update(data, 0, data.length);
+            return verifier.verifySignature(signature);
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }
@@ -64,34 +62,10 @@ public final class Ed25519 {
     }
 
     public static PublicKey decodePublic(String base64) {
-        return Keys.decodePublic(ALGORITHM, base64);
+        return RAW.decodePublic(base64);
     }
 
     public static PrivateKey decodePrivate(String base64) {
-        return Keys.decodePrivate(ALGORITHM, base64);
-    }
-
-    /** Shared decoding of X.509 / PKCS#8 keys for the JDK's named algorithms. */
-    static final class Keys {
-        private Keys() {
-        }
-
-        static PublicKey decodePublic(String algorithm, String base64) {
-            try {
-                return KeyFactory.getInstance(algorithm)
-                        .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64.trim())));
-            } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException("not a base64 X.509 " + algorithm + " public key", e);
-            }
-        }
-
-        static PrivateKey decodePrivate(String algorithm, String base64) {
-            try {
-                return KeyFactory.getInstance(algorithm)
-                        .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64.trim())));
-            } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException("not a base64 PKCS#8 " + algorithm + " private key", e);
-            }
-        }
+        return RAW.decodePrivate(base64);
     }
 }

@@ -2,13 +2,15 @@ package dev.bulwark.model.crypto;
 
 import dev.bulwark.model.SealedSettings;
 
-import javax.crypto.KeyAgreement;
+import org.bouncycastle.crypto.agreement.X25519Agreement;
+import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -29,20 +31,19 @@ public final class SealedBox {
     private SealedBox() {
     }
 
+    private static final RawKeys RAW = new RawKeys(KEY_ALGORITHM, "302a300506032b656e032100", "302e020100300506032b656e04220420");
+
     public static KeyPair generateKeyPair() {
-        try {
-            return KeyPairGenerator.getInstance(KEY_ALGORITHM).generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        X25519PrivateKeyParameters key = new X25519PrivateKeyParameters(RawKeys.RANDOM);
+        return RAW.keyPair(key.getEncoded(), key.generatePublicKey().getEncoded());
     }
 
     public static PublicKey decodePublic(String base64) {
-        return Ed25519.Keys.decodePublic(KEY_ALGORITHM, base64);
+        return RAW.decodePublic(base64);
     }
 
     public static PrivateKey decodePrivate(String base64) {
-        return Ed25519.Keys.decodePrivate(KEY_ALGORITHM, base64);
+        return RAW.decodePrivate(base64);
     }
 
     public static SealedSettings seal(byte[] plaintext, PublicKey machineKey, String machineId, String operationId) {
@@ -78,10 +79,16 @@ public final class SealedBox {
     }
 
     private static byte[] deriveKey(PrivateKey own, PublicKey peer, byte[] ephemeralPublic) throws GeneralSecurityException {
-        KeyAgreement agreement = KeyAgreement.getInstance(KEY_ALGORITHM);
-        agreement.init(own);
-        agreement.doPhase(peer, true);
-        return hkdfSha256(agreement.generateSecret(), ephemeralPublic, INFO, 32);
+        X25519Agreement agreement = new X25519Agreement();
+        agreement.init(new X25519PrivateKeyParameters(RAW.rawPrivate(own), 0));
+        byte[] secret = new byte[agreement.getAgreementSize()];
+        try {
+            agreement.calculateAgreement(new X25519PublicKeyParameters(RAW.rawPublic(peer), 0), secret, 0);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // a low-order peer key gives an all-zero secret; BouncyCastle refuses it, as RFC 7748 advises
+            throw new GeneralSecurityException("unusable key agreement", e);
+        }
+        return hkdfSha256(secret, ephemeralPublic, INFO, 32);
     }
 
     private static byte[] aad(String machineId, String operationId) {
