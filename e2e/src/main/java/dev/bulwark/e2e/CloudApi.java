@@ -70,16 +70,28 @@ public final class CloudApi {
                 + ACTIVITY_LOG_API_VERSION + "&$filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8);
     }
 
+    /** Uploads a package version (a ZIP) to the cloud's extension catalog. */
+    public Response publishVersion(String location, String publisher, String type, String version, byte[] zip) {
+        String path = "/subscriptions/" + subscription + "/providers/Microsoft.HybridCompute/locations/" + location
+                + "/publishers/" + publisher + "/extensionTypes/" + type + "/versions/" + version + "?api-version=" + API_VERSION;
+        return send("PUT", path, "application/zip", HttpRequest.BodyPublishers.ofByteArray(zip));
+    }
+
     public String baseUrl() {
         return baseUrl;
     }
 
     public Response send(String method, String pathAndQuery, String body) {
+        return send(method, pathAndQuery, "application/json",
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    private Response send(String method, String pathAndQuery, String contentType, HttpRequest.BodyPublisher body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
                 .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", contentType)
                 .header("x-ms-client-principal-name", "demo@bulwark.local");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        request.method(method, body);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = response.body() == null || response.body().isBlank() ? null : Json.MAPPER.readTree(response.body());

@@ -28,6 +28,7 @@ public final class Demo {
     static final String RESOURCE_GROUP = "demo-rg";
     static final String EXTENSION = "LogShipper";
     static final String PUBLISHER = "Contoso.Monitoring";
+    static final String VERSION = "1.0.0";
     static final String SECRET = "demo-ingestion-token-7f3a";
 
     /** A group of machines sharing local rules, set with the agent CLI as an administrator would. */
@@ -57,6 +58,14 @@ public final class Demo {
             CloudApi api = system.api(SUBSCRIPTION, RESOURCE_GROUP);
             AgentCli cli = system.agentCli();
             Path fleetHome = work.resolve("fleet");
+
+            say("Publishing " + PUBLISHER + "/" + EXTENSION + " " + VERSION + " from examples/extensions/log-shipper"
+                    + " (the cloud checks the manifest, scans for malware, stores it and signs a new catalog)...");
+            CloudApi.Response published = ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(root), PUBLISHER,
+                    EXTENSION, VERSION, work.resolve("packages"));
+            if (published.status() / 100 != 2) {
+                throw new IllegalStateException("publishing answered " + published.status() + ": " + published.body());
+            }
 
             say("Connecting " + machines + " simulated machines (each gets its own keys, local config and state)...");
             cli.runOrThrow("connect", "--home", fleetHome.toString(), "--cloud", api.baseUrl(), "--subscription", SUBSCRIPTION,
@@ -130,12 +139,16 @@ public final class Demo {
     }
 
     static ObjectNode extensionBody() {
+        return extensionBody(VERSION);
+    }
+
+    static ObjectNode extensionBody(String version) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("location", "local");
         ObjectNode properties = body.putObject("properties");
         properties.put("publisher", PUBLISHER);
         properties.put("type", EXTENSION);
-        properties.put("typeHandlerVersion", "1.0.0");
+        properties.put("typeHandlerVersion", version);
         properties.putObject("settings").put("endpoint", "https://logs.contoso.example/ingest");
         properties.putObject("protectedSettings").put("token", SECRET);
         return body;
@@ -171,7 +184,7 @@ public final class Demo {
                                      List<String> deleted, Map<String, String> correlation, List<String> secretColumns,
                                      Path work, long started) {
         System.out.println();
-        System.out.printf("Install of %s/%s 1.0.0 on %d machines, by local rule:%n%n", PUBLISHER, EXTENSION, groupOf.size());
+        System.out.printf("Install of %s/%s %s on %d machines, by local rule:%n%n", PUBLISHER, EXTENSION, VERSION, groupOf.size());
         System.out.printf("  %-22s %8s %10s %8s  %s%n", "local rule", "machines", "succeeded", "blocked", "errorCode");
         String sampleMessage = null;
         for (RuleGroup group : GROUPS) {

@@ -5,11 +5,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static dev.bulwark.e2e.Demo.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +25,7 @@ class EndToEndTest {
     static final String SUB = "00000000-0000-0000-0000-0000000000e2";
     static final String RG = "e2e-rg";
     static final Duration PATIENCE = Duration.ofSeconds(90);
+    static final String TAMPERED_VERSION = "1.0.1";
 
     static BulwarkSystem system;
     static CloudApi api;
@@ -39,7 +42,8 @@ class EndToEndTest {
             "e2e-0005", List.of(List.of("extensions.allowlist", "Allow/None")),
             "e2e-0006", List.of(List.of("config.mode", "monitor")),
             "e2e-0007", List.of(List.of("extensions.enabled", "false")),
-            "e2e-0008", List.of(List.of("extensions.blocklist", "Contoso.Monitoring/LogShipper")));
+            "e2e-0008", List.of(List.of("extensions.blocklist", "Contoso.Monitoring/LogShipper")),
+            "e2e-0009", List.of());
 
     @BeforeAll
     static void startTheSystem() throws Exception {
@@ -49,6 +53,11 @@ class EndToEndTest {
         api = system.api(SUB, RG);
         cli = system.agentCli();
         fleet = work.resolve("fleet");
+        for (String version : List.of(Demo.VERSION, TAMPERED_VERSION)) {
+            CloudApi.Response published = ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(BulwarkSystem.checkout()),
+                    Demo.PUBLISHER, Demo.EXTENSION, version, work.resolve("packages"));
+            assertThat(published.status()).as("publishing %s: %s", version, published.body()).isBetween(200, 201);
+        }
         cli.runOrThrow("connect", "--home", fleet.toString(), "--cloud", api.baseUrl(), "--subscription", SUB,
                 "--resource-group", RG, "--machine", "e2e", "--count", String.valueOf(RULES.size()));
         RULES.forEach((machine, settings) -> settings.forEach(s -> cli.runOrThrow("config", "set", s.get(0), s.get(1),
@@ -149,6 +158,33 @@ class EndToEndTest {
         assertThat(api.getExtension("e2e-0001", Demo.EXTENSION).raw().body()).doesNotContain(Demo.SECRET);
         assertThat(SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUsername(),
                 system.infra().dbPassword(), Demo.SECRET)).isEmpty();
+    }
+
+    @Test
+    void aPackageTamperedInStorageIsRefusedBeforeItIsOpened() throws Exception {
+        Path stored;
+        try (Stream<Path> files = Files.walk(system.work().resolve("storage"))) {
+            stored = files.filter(p -> p.toString().contains(Demo.EXTENSION) && p.toString().endsWith(TAMPERED_VERSION + ".zip"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no stored ZIP for " + TAMPERED_VERSION));
+        }
+        byte[] zip = Files.readAllBytes(stored);
+        zip[zip.length / 2] ^= 0x01;
+        Files.write(stored, zip);
+        String machine = "e2e-0009";
+
+        CloudApi.Response accepted = api.putExtension(machine, Demo.EXTENSION, Demo.extensionBody(TAMPERED_VERSION));
+
+        assertThat(accepted.status()).isEqualTo(202);
+        JsonNode extension = awaitFinal(machine);
+        assertThat(text(extension, "properties", "provisioningState")).isEqualTo("Failed");
+        assertThat(text(extension, "properties", "instanceView", "status", "code")).endsWith("PackageVerificationFailed");
+        JsonNode events = awaitEvents("correlationId eq '" + accepted.header("x-ms-correlation-request-id") + "'", 2);
+        assertThat(events.toString()).contains("PackageVerificationFailed").contains("PackageHashMismatch");
+        try (Stream<Path> left = Files.walk(fleet.resolve("machines").resolve(machine))) {
+            assertThat(left.filter(p -> p.toString().contains(Demo.EXTENSION) && Files.isRegularFile(p))
+                    .filter(p -> !p.toString().endsWith(".protected")).toList())
+                    .as("nothing of the refused package is left on the machine").isEmpty();
+        }
     }
 
     private static JsonNode awaitFinal(String machine) {
