@@ -82,6 +82,7 @@ public final class Demo {
 
             say("Installing " + PUBLISHER + "/" + EXTENSION + " on every machine through the cloud API...");
             Map<String, String> correlation = new LinkedHashMap<>();
+            long installStarted = System.nanoTime();
             for (String machine : groupOf.keySet()) {
                 CloudApi.Response response = api.putExtension(machine, EXTENSION, extensionBody());
                 if (response.status() != 202) {
@@ -90,6 +91,7 @@ public final class Demo {
                 correlation.put(machine, response.header("x-ms-correlation-request-id"));
             }
             Map<String, JsonNode> installs = awaitFinal(api, groupOf.keySet(), Duration.ofMinutes(3));
+            double installSeconds = (System.nanoTime() - installStarted) / 1e9;
 
             List<String> deleted = pickDeletes(groupOf, installs);
             say("Deleting the extension on " + deleted.size() + " machines (delete is always allowed by the lists)...");
@@ -99,7 +101,7 @@ public final class Demo {
 
             List<String> secretColumns = SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUsername(),
                     system.infra().dbPassword(), SECRET);
-            printSummary(api, groupOf, installs, deleted, correlation, secretColumns, work, started);
+            printSummary(api, groupOf, installs, installSeconds, deleted, correlation, secretColumns, work, started);
 
             if (keepRunning) {
                 say("Everything is still running; press Ctrl-C to stop.");
@@ -181,7 +183,7 @@ public final class Demo {
     }
 
     private static void printSummary(CloudApi api, Map<String, RuleGroup> groupOf, Map<String, JsonNode> installs,
-                                     List<String> deleted, Map<String, String> correlation, List<String> secretColumns,
+                                     double installSeconds, List<String> deleted, Map<String, String> correlation, List<String> secretColumns,
                                      Path work, long started) {
         System.out.println();
         System.out.printf("Install of %s/%s %s on %d machines, by local rule:%n%n", PUBLISHER, EXTENSION, VERSION, groupOf.size());
@@ -214,6 +216,8 @@ public final class Demo {
         System.out.printf("%nActivity log for %s's install: %s%n", machine, eventSummary(events));
         System.out.printf("Protected setting found in the cloud database: %s%n",
                 secretColumns.isEmpty() ? "nowhere (checked every text column)" : secretColumns);
+        System.out.printf("Fleet-wide install: %d operations, first API request to last result visible in the API: %.1f s"
+                + " (%.0f operations/s, polling included).%n", installs.size(), installSeconds, installs.size() / installSeconds);
         System.out.printf("%nWhere to look (run with --keep-running to keep it up):%n");
         System.out.printf("  API:          %s%s?api-version=%s%n", api.baseUrl(), api.extensionPath(machine, EXTENSION), CloudApi.API_VERSION);
         System.out.printf("  Activity log: %s%s%n", api.baseUrl(), api.activityLogPath("resourceGroupName eq '" + RESOURCE_GROUP + "'"));
