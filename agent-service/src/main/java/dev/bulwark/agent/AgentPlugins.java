@@ -1,6 +1,9 @@
 package dev.bulwark.agent;
 
 import dev.bulwark.agent.extension.PackageGate;
+import dev.bulwark.agent.pkg.PackageTrustCommand;
+import dev.bulwark.agent.pkg.PackageVerifyCommand;
+import dev.bulwark.agent.pkg.VerifyingPackageGate;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,14 +18,19 @@ import java.util.List;
  */
 public final class AgentPlugins {
 
-    /** Add {@code dev.bulwark.agent.pkg.PackageVerifyCommand.class} here ({@code @Command(name = "verify")}). */
-    public static final List<Class<?>> PACKAGE_SUBCOMMANDS = List.of();
+    /** {@code package verify} and {@code package trust add|list|remove}. */
+    public static final List<Class<?>> PACKAGE_SUBCOMMANDS = List.of(PackageVerifyCommand.class, PackageTrustCommand.class);
 
     private AgentPlugins() {
     }
 
-    /** The package gate for an agent process whose home is {@code agentHome}. */
+    /** The package gate for an agent process whose home is {@code agentHome}, downloading straight from storage. */
     public static PackageGate packageGate(Path agentHome) {
-        return PackageGate.NOT_CONFIGURED;
+        return packageGate(agentHome, VerifyingPackageGate.Options.defaults());
+    }
+
+    /** The package gate for an agent process; the host that uses it closes it. */
+    public static PackageGate packageGate(Path agentHome, VerifyingPackageGate.Options options) {
+        return VerifyingPackageGate.inHome(agentHome, options);
     }
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.agent;
 
 import dev.bulwark.agent.testing.TestCloud;
+import dev.bulwark.agent.testing.TestStorage;
 import dev.bulwark.agent.testing.TopicReader;
 import dev.bulwark.infra.KafkaBroker;
 import dev.bulwark.model.ExtensionOperation;
@@ -73,6 +74,7 @@ class AgentJarIT {
     void runHostsTheMachineWithHealthAndMetrics() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(Path.of("target/kafka/agent-jar-it"));
              TestCloud cloud = new TestCloud()) {
+            // No guest-configuration topics: an agent must work where they were never created.
             broker.createTopics(2, Topics.EXTENSION_OPERATIONS, Topics.EXTENSION_RESULTS, Topics.AGENT_REPORTS,
                     Topics.deadLetter(Topics.EXTENSION_OPERATIONS));
             Run connect = cli("connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
@@ -85,7 +87,8 @@ class AgentJarIT {
             Path log = home.resolve("agent.log");
             Process agent = new ProcessBuilder(javaBin(), "-Xmx256m", "-Dquarkus.http.port=" + port,
                     "-Dquarkus.http.host=127.0.0.1", "-jar", JAR.toString(), "run", "--home", home.toString(),
-                    "--kafka-bootstrap-servers", broker.bootstrapServers(), "--handler-duration", "PT0.05S")
+                    "--kafka-bootstrap-servers", broker.bootstrapServers(), "--handler-duration", "PT0.05S",
+                    "--private-endpoint")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try (KafkaProducer<byte[], byte[]> producer = producer(broker);
                  TopicReader results = new TopicReader(broker.bootstrapServers(), Topics.EXTENSION_RESULTS)) {
@@ -106,6 +109,11 @@ class AgentJarIT {
                         .contains("bulwark_agent_operations_blocked_total 1.0").contains("bulwark_agent_machines 1.0");
                 Run list = cli("extension", "list", "--home", home.toString());
                 assertThat(list.output()).contains("AzureMonitorLinuxAgent").doesNotContain("CustomScript ");
+                // Private-endpoint mode: the catalog and the package came through the cloud's URL, not from storage.
+                String packagePath = TestStorage.packagePath("Microsoft.Azure.Monitor", "AzureMonitorLinuxAgent", "1.0");
+                assertThat(cloud.privateEndpointRequests()).contains("/private-endpoint/127.0.0.1" + packagePath,
+                        "/private-endpoint/127.0.0.1" + TestStorage.CATALOG_PATH);
+                assertThat(cloud.storage().requests(packagePath)).isZero();
             } finally {
                 agent.destroy();
                 assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();

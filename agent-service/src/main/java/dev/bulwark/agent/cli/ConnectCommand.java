@@ -7,6 +7,7 @@ import dev.bulwark.agent.identity.Connector;
 import dev.bulwark.agent.identity.KeyFingerprint;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
+import dev.bulwark.model.catalog.KeyFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,15 +16,19 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
  * {@code connect}: registers this machine (or a simulated fleet with {@code --count}) with the cloud and
- * trusts the cloud signing key it answers with. Only running this on the machine changes that trust.
+ * trusts the cloud signing key it answers with, and the catalog signing keys it offers unless the
+ * administrator pins catalog keys with {@code --catalog-key}. Only running this on the machine changes the
+ * cloud key; catalog keys change only by this or {@code package trust add|remove}.
  */
-@Command(name = "connect", description = "Register with the cloud and trust its signing key.")
+@Command(name = "connect", description = "Register with the cloud and trust its signing keys.")
 final class ConnectCommand implements Callable<Integer> {
     private static final int MAX_FLEET = 1_000_000;
 
@@ -47,6 +52,11 @@ final class ConnectCommand implements Callable<Integer> {
             description = "Connect a simulated fleet of N machines under HOME/machines/, each with its own identity.")
     Integer count;
 
+    @Option(names = "--catalog-key", paramLabel = "FILE",
+            description = "Trust catalogs signed by this public key (repeatable) instead of the catalog keys the cloud"
+                    + " offers, which are then ignored.")
+    List<Path> catalogKeys = new ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
         URI cloudUrl = cloudUrl();
@@ -56,7 +66,8 @@ final class ConnectCommand implements Callable<Integer> {
         if (count != null && (count < 1 || count > MAX_FLEET)) {
             throw CliException.usage("InvalidArgument", "--count must be between 1 and " + MAX_FLEET + ", not " + count);
         }
-        Connector.Request request = new Connector.Request(cloudUrl, subscription.trim(), resourceGroup.trim(), machine.trim(), count);
+        Connector.Request request = new Connector.Request(cloudUrl, subscription.trim(), resourceGroup.trim(), machine.trim(),
+                count, pinnedKeys());
         List<String> names = Connector.machineNames(request);
         for (String name : List.of(names.get(0), names.get(names.size() - 1))) {
             if (!MachineIds.isValidName(name)) {
@@ -68,6 +79,20 @@ final class ConnectCommand implements Callable<Integer> {
         Connector.Outcome outcome = new Connector(new CloudRegistrar()).connect(home, request);
         print(home, outcome);
         return outcome.failures().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private List<PublicKey> pinnedKeys() {
+        List<PublicKey> keys = new ArrayList<>();
+        for (Path file : catalogKeys) {
+            try {
+                keys.add(KeyFiles.readPublic(file));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw CliException.usage("InvalidArgument", "--catalog-key " + file + " does not exist");
+            } catch (IOException | IllegalArgumentException e) {
+                throw CliException.usage("InvalidArgument", "--catalog-key " + file + ": " + e.getMessage());
+            }
+        }
+        return keys;
     }
 
     private URI cloudUrl() {
@@ -83,6 +108,19 @@ final class ConnectCommand implements Callable<Integer> {
         throw CliException.usage("InvalidArgument", "'" + cloud + "' is not an http:// or https:// URL");
     }
 
+    /** Each catalog key stored, once for a whole fleet, with its key id (the fingerprint 'package trust list' shows). */
+    private static void printCatalogKeys(PrintWriter out, List<Connector.Connected> connected) {
+        connected.stream().flatMap(c -> c.catalogKeyIds().stream().map(id -> id + (c.catalogKeysPinned()
+                        ? " (pinned with --catalog-key)" : " (offered by the cloud, trusted from now on)")))
+                .distinct().forEach(line -> out.println("  catalog key       : " + line));
+        if (connected.stream().anyMatch(c -> c.trustedCatalogKeys() == 0)) {
+            out.println("WARNING: no catalog signing key is trusted, so every install and upgrade will fail package"
+                    + " verification. Add one with: bulwark-agent package trust add --key FILE");
+        } else if (!connected.isEmpty()) {
+            out.println("  catalog keys change only with 'bulwark-agent package trust add|remove' on this machine");
+        }
+    }
+
     private void print(Path home, Connector.Outcome outcome) {
         if (common.json()) {
             ObjectNode body = Json.MAPPER.createObjectNode();
@@ -90,7 +128,10 @@ final class ConnectCommand implements Callable<Integer> {
             for (Connector.Connected c : outcome.connected()) {
                 machines.addObject().put("machine", c.identity().machineName()).put("machineId", c.identity().machineId())
                         .put("home", c.home().toString()).put("cloudKeyFingerprint", c.identity().cloudKeyFingerprint())
-                        .put("cloudKeyChanged", c.previousCloudKey() != null);
+                        .put("cloudKeyChanged", c.previousCloudKey() != null)
+                        .put("catalogKeysSource", c.catalogKeysPinned() ? "pinned" : "cloud")
+                        .put("trustedCatalogKeys", c.trustedCatalogKeys())
+                        .set("catalogKeyIds", Json.MAPPER.valueToTree(c.catalogKeyIds()));
             }
             body.set("failures", Json.MAPPER.valueToTree(outcome.failures()));
             common.printJson(body);
@@ -111,6 +152,7 @@ final class ConnectCommand implements Callable<Integer> {
         }
         connected.stream().map(c -> c.identity().cloudKeyFingerprint()).distinct().forEach(fingerprint ->
                 out.println("  cloud signing key : " + fingerprint + " (trusted from now on; only 'connect' on this machine changes it)"));
+        printCatalogKeys(out, connected);
         for (Connector.Connected c : connected) {
             if (c.previousCloudKey() != null) {
                 out.println("WARNING: " + c.identity().machineName() + ": the cloud's signing key changed from "

@@ -1,5 +1,6 @@
 package dev.bulwark.agent.cli;
 
+import dev.bulwark.agent.pkg.PrivateEndpoint;
 import dev.bulwark.agent.runtime.AgentApplication;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
@@ -29,14 +30,27 @@ final class RunCommand implements Callable<Integer> {
             description = "How long a simulated handler takes (default: PT0.2S for one machine, PT0S for a fleet).")
     String handlerDuration;
 
+    @Option(names = "--private-endpoint", paramLabel = "on|off|URL", arity = "0..1", fallbackValue = "on",
+            description = "Download catalogs and packages through each machine's cloud URL (on, the value when"
+                    + " none is given) or through URL, instead of straight from storage (off, the default).")
+    String privateEndpoint;
+
     @Override
     public Integer call() {
+        if (privateEndpoint != null) {
+            try {
+                PrivateEndpoint.parse(privateEndpoint);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("InvalidArgument", "--private-endpoint " + e.getMessage());
+            }
+        }
         if (common.home != null || System.getProperty("bulwark.agent.home") == null) {
             System.setProperty("bulwark.agent.home", common.home().toString());
         }
         setIfGiven("kafka.bootstrap.servers", bootstrapServers);
         setIfGiven("bulwark.agent.sync-interval", syncInterval);
         setIfGiven("bulwark.agent.handler-duration", handlerDuration);
+        setIfGiven("bulwark.agent.private-endpoint", privateEndpoint);
         Quarkus.run(AgentApplication.class);
         return ExitCodes.OK;
     }

@@ -8,7 +8,9 @@ import dev.bulwark.agent.config.LocalConfigStore;
 import dev.bulwark.agent.extension.StateStore;
 import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.identity.MachineIdentity;
+import dev.bulwark.agent.pkg.TrustStore;
 import dev.bulwark.model.Json;
+import dev.bulwark.model.catalog.VerificationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -32,6 +34,7 @@ final class ShowCommand implements Callable<Integer> {
         MachineIdentity identity = identityStore.isConnected() ? identityStore.read() : null;
         LocalConfig config = new LocalConfigStore(home).read();
         int installed = new StateStore(home, true).read().extensions().size();
+        String catalogKeys = catalogKeys(home);
         long simulated = simulatedMachines(home);
         if (common.json()) {
             ObjectNode body = Json.MAPPER.createObjectNode();
@@ -45,7 +48,8 @@ final class ShowCommand implements Callable<Integer> {
             body.put("configMode", config.isValid() ? config.mode().spelling() : null)
                     .put("configurationError", config.problemSummary())
                     .put("extensionsEnabled", config.rules().extensionsEnabled())
-                    .put("installedExtensions", installed).put("simulatedMachines", simulated);
+                    .put("installedExtensions", installed).put("simulatedMachines", simulated)
+                    .put("catalogSigningKeys", catalogKeys);
             common.printJson(body);
             return ExitCodes.OK;
         }
@@ -64,12 +68,23 @@ final class ShowCommand implements Callable<Integer> {
         out.println(ConfigFormat.line("Configuration mode", config.isValid() ? config.mode().spelling()
                 : "invalid configuration: " + config.problemSummary()));
         out.println(ConfigFormat.line("Extension manager", config.rules().extensionsEnabled() ? "enabled" : "disabled"));
+        out.println(ConfigFormat.line("Catalog signing keys", catalogKeys + " (bulwark-agent package trust list)"));
         out.println(ConfigFormat.line("Installed extensions", String.valueOf(installed)));
         if (simulated > 0) {
             out.println(ConfigFormat.line("Simulated machines", simulated + " under " + AgentHome.machines(home)
                     + " (address one with --home " + AgentHome.machines(home) + "/NAME)"));
         }
         return ExitCodes.OK;
+    }
+
+    /** How many catalog keys this machine trusts, or why none can be read (every package is then refused). */
+    private static String catalogKeys(Path home) {
+        try {
+            int count = new TrustStore(home).list().size();
+            return count + " trusted" + (count == 0 ? ": every package will be refused" : "");
+        } catch (VerificationException e) {
+            return "unusable (" + e.getMessage() + "): every package will be refused";
+        }
     }
 
     private static long simulatedMachines(Path home) throws IOException {

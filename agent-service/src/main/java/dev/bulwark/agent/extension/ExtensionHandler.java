@@ -9,4 +9,14 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface ExtensionHandler {
     CompletableFuture<HandlerOutcome> run(HandlerInvocation invocation);
+
+    /**
+     * True when the handler writes into the package folder (status, config, logs, as real VM extension
+     * handlers do), so each machine needs a copy of its own. False (the default) lets every machine read the
+     * one verified folder the process shares, which is what keeps a 100,000-machine fleet from copying a
+     * package 100,000 times.
+     */
+    default boolean needsOwnPackageCopy() {
+        return false;
+    }
 }

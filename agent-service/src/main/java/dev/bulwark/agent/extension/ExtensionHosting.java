@@ -6,11 +6,13 @@ import java.util.Set;
 
 /**
  * Which extensions run as their own service. When the extension manager is disabled, the others (hosted by
- * the manager) stop, while these keep running; nothing is uninstalled either way.
+ * the manager) stop, while these keep running; nothing is uninstalled either way. The verified package's
+ * {@code HandlerManifest.json} says so ({@code ownService}); only records that predate package verification
+ * fall back to the extensions known to run their own service.
  */
 public final class ExtensionHosting {
     /** The Log Analytics agents run their own services (extensions-security.md, "Disabling the extension manager"). */
-    private static final Set<ExtensionId> OWN_SERVICE = Set.of(
+    private static final Set<ExtensionId> KNOWN_OWN_SERVICE = Set.of(
             ExtensionId.parse("Microsoft.EnterpriseCloud.Monitoring/MicrosoftMonitoringAgent"),
             ExtensionId.parse("Microsoft.EnterpriseCloud.Monitoring/OMSAgentForLinux"));
 
@@ -22,6 +24,13 @@ public final class ExtensionHosting {
         if (extensionManagerEnabled) {
             return "Enabled";
         }
-        return OWN_SERVICE.contains(new ExtensionId(record.publisher(), record.type())) ? "Enabled" : "Stopped";
+        return ownService(record) ? "Enabled" : "Stopped";
+    }
+
+    static boolean ownService(InstalledRecord record) {
+        if (record.ownService() != null) {
+            return record.ownService();
+        }
+        return KNOWN_OWN_SERVICE.contains(new ExtensionId(record.publisher(), record.type()));
     }
 }

@@ -1,18 +1,21 @@
 package dev.bulwark.agent.extension;
 
+import dev.bulwark.model.catalog.HandlerManifest;
+
 import java.nio.file.Path;
 
 /**
- * A {@link PackageGate}'s answer. {@code reason} is a short stable word when not verified (for example
- * {@code HashMismatch}); {@code packageDir} is where the verified package was extracted, or null.
+ * A {@link PackageGate}'s answer. {@code reason} is a stable word when not verified (a
+ * {@link dev.bulwark.model.catalog.VerificationFailure} name such as {@code PackageHashMismatch});
+ * {@code packageDir} is the verified package's folder and {@code manifest} its handler manifest, or null.
  */
-public record GateResult(boolean verified, String reason, String message, Path packageDir) {
+public record GateResult(boolean verified, String reason, String message, Path packageDir, HandlerManifest manifest) {
 
-    public static GateResult verified(Path packageDir, String message) {
-        return new GateResult(true, null, message, packageDir);
+    public static GateResult verified(Path packageDir, HandlerManifest manifest, String message) {
+        return new GateResult(true, null, message, packageDir, manifest);
     }
 
     public static GateResult failed(String reason, String message) {
-        return new GateResult(false, reason, message, null);
+        return new GateResult(false, reason, message, null, null);
     }
 }

@@ -1,7 +1,11 @@
 package dev.bulwark.agent.host;
 
+import dev.bulwark.agent.AgentPlugins;
+import dev.bulwark.agent.extension.ExtensionHandler;
+import dev.bulwark.agent.extension.PackageGate;
 import dev.bulwark.agent.extension.SimulatedExtensionHandler;
 import dev.bulwark.agent.files.SecureFiles;
+import dev.bulwark.agent.pkg.VerifyingPackageGate;
 import dev.bulwark.model.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,26 +42,34 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One agent process: hosts one machine (HOME) or a simulated fleet (HOME/machines/*) behind a single
  * Kafka consumer and a single producer.
  *
- * <p>Reads {@value Topics#EXTENSION_OPERATIONS} in its own consumer group ({@code bulwark-agent-<host id>}),
- * because every agent must see every partition: a real server's agent is alone in its group. Records
- * keyed for machines it does not host are skipped after one map lookup. A batch is dispatched to its
- * machines (one machine's operations in order, different machines in parallel on a small pool), and its
- * offsets are committed only once every result and dead letter of the batch is acknowledged by Kafka;
- * on any failure the batch is read again, which is safe because operations are idempotent. The consumer
- * never stops for a bad record: it is dead-lettered.
+ * <p>Reads {@value Topics#EXTENSION_OPERATIONS} and {@value Topics#GUEST_ASSIGNMENTS} in its own consumer
+ * group ({@code bulwark-agent-<host id>}), because every agent must see every partition: a real server's
+ * agent is alone in its group. Records keyed for machines it does not host are skipped after one map
+ * lookup. A batch is dispatched to its machines (one machine's records in order, different machines in
+ * parallel on a small pool), and its offsets are committed only once every result, report and dead letter
+ * of the batch is acknowledged by Kafka; on any failure the batch is read again, which is safe because
+ * operations and assignments are idempotent. The consumer never stops for a bad record: it is dead-lettered.
+ * While a batch waits (package downloads can take minutes), the consumer keeps polling with its partitions
+ * paused, so it stays in its group and reads nothing new.
  *
- * <p>Writes {@value Topics#EXTENSION_RESULTS}, the operations' {@code .dlq}, and {@value Topics#AGENT_REPORTS}.
+ * <p>Writes {@value Topics#EXTENSION_RESULTS}, {@value Topics#GUEST_COMPLIANCE}, the dead-letter topics, and
+ * {@value Topics#AGENT_REPORTS}.
  */
 public final class AgentHost implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AgentHost.class.getName());
     private static final Duration SINGLE_MACHINE_HANDLER = Duration.ofMillis(200);
-    private static final Duration BATCH_TIMEOUT = Duration.ofMinutes(4);
+    /**
+     * Longer than the slowest legitimate package download (Arc: 10 attempts; each may last 30 minutes): the
+     * consumer keeps polling meanwhile, so waiting costs nothing but the batch's own progress.
+     */
+    private static final Duration BATCH_TIMEOUT = Duration.ofHours(6);
 
     private final AgentHostSettings settings;
     private final Map<String, Machine> machines;
@@ -66,7 +78,9 @@ public final class AgentHost implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final ScheduledExecutorService sync;
+    private final PackageGate packageGate;
     private final OperationHandler operations;
+    private final GuestAssignmentHandler guest;
     private final Producer<byte[], byte[]> producer;
     private final ReportSender reports;
     private final Thread consumerThread;
@@ -74,6 +88,8 @@ public final class AgentHost implements AutoCloseable {
     private volatile boolean running;
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile int assigned;
+    /** Touched by the consumer thread only (the rebalance listener runs inside its poll). */
+    private boolean batchInFlight;
     private volatile Instant lastActivity;
     private volatile String lastError;
 
@@ -88,10 +104,15 @@ public final class AgentHost implements AutoCloseable {
         Duration handlerDuration = settings.handlerDuration() != null ? settings.handlerDuration()
                 : machines.size() == 1 && machines.values().iterator().next().home().equals(settings.home())
                 ? SINGLE_MACHINE_HANDLER : Duration.ZERO;
-        this.operations = new OperationHandler(settings.packageGate(),
-                new SimulatedExtensionHandler(handlerDuration, timers, workers), workers, settings.clock(), stats);
+        this.packageGate = settings.packageGate() != null ? settings.packageGate()
+                : AgentPlugins.packageGate(settings.home(), VerifyingPackageGate.Options.defaults()
+                .withPrivateEndpoint(settings.privateEndpoint()).withDurable(settings.durableState()));
+        ExtensionHandler handler = settings.extensionHandler() != null ? settings.extensionHandler()
+                : new SimulatedExtensionHandler(handlerDuration, timers, workers);
+        this.operations = new OperationHandler(packageGate, handler, workers, settings.clock(), stats);
+        this.guest = new GuestAssignmentHandler(settings.home(), settings.clock(), stats);
         this.producer = new KafkaProducer<>(producerProperties());
-        this.reports = new ReportSender(producer, settings.syncInterval(), settings.clock(), stats);
+        this.reports = new ReportSender(producer, settings.syncInterval(), settings.clock(), stats, guest);
         this.consumerThread = new Thread(this::consume, "bulwark-agent-consumer");
     }
 
@@ -112,7 +133,8 @@ public final class AgentHost implements AutoCloseable {
         long interval = settings.configCheckInterval().toMillis();
         sync.scheduleWithFixedDelay(() -> reports.check(machines.values()), 0, interval, TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, "agent " + hostId + " hosts " + machines.size() + " machine(s) from "
-                + settings.home() + ", Kafka " + settings.bootstrapServers());
+                + settings.home() + ", Kafka " + settings.bootstrapServers() + ", private endpoint "
+                + settings.privateEndpoint());
     }
 
     public Collection<Machine> machines() {
@@ -134,15 +156,18 @@ public final class AgentHost implements AutoCloseable {
     private void consume() {
         try (Consumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerProperties())) {
             consumer = kafka;
-            kafka.subscribe(List.of(Topics.EXTENSION_OPERATIONS), new ConsumerRebalanceListener() {
+            kafka.subscribe(List.of(Topics.EXTENSION_OPERATIONS, Topics.GUEST_ASSIGNMENTS), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    // Nothing in flight: a batch is finished and committed before the next poll.
+                    // A batch in flight is committed (or fails to commit and is read again) once it is done.
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     assigned = kafka.assignment().size();
+                    if (batchInFlight) {
+                        kafka.pause(partitions); // nothing new until the batch in flight is committed
+                    }
                 }
             });
             while (running) {
@@ -152,7 +177,7 @@ public final class AgentHost implements AutoCloseable {
                     lastActivity = Instant.now();
                     assigned = kafka.assignment().size();
                     if (!batch.isEmpty()) {
-                        process(batch);
+                        awaitWhilePolling(kafka, process(batch));
                         kafka.commitSync(nextOffsets(batch));
                     }
                     lastError = null;
@@ -176,8 +201,8 @@ public final class AgentHost implements AutoCloseable {
         }
     }
 
-    /** Dispatches a batch by key and waits until every record it produced is acknowledged. */
-    private void process(ConsumerRecords<byte[], byte[]> batch) throws Exception {
+    /** Dispatches a batch by key; completes once every record it produced is acknowledged. */
+    private CompletableFuture<Void> process(ConsumerRecords<byte[], byte[]> batch) {
         Map<Machine, CompletableFuture<?>> lastOfMachine = new HashMap<>();
         List<CompletableFuture<RecordMetadata>> acknowledged = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
@@ -188,21 +213,56 @@ public final class AgentHost implements AutoCloseable {
                 continue;
             }
             CompletableFuture<?> previous = lastOfMachine.getOrDefault(machine, CompletableFuture.completedFuture(null));
-            // The next operation of this machine starts only once this one's output was handed to the
-            // producer, so one machine's results leave in the order its operations came in.
+            // The next record of this machine starts only once this one's output was handed to the producer,
+            // so one machine's results and reports leave in the order its records came in.
+            boolean assignment = Topics.GUEST_ASSIGNMENTS.equals(record.topic());
             CompletableFuture<CompletableFuture<RecordMetadata>> sent = previous
                     .handle((ignored, error) -> null)
-                    .thenComposeAsync(ignored -> operations.handle(machine, record), workers)
+                    .thenComposeAsync(ignored -> assignment ? guest.handle(machine, record) : operations.handle(machine, record),
+                            workers)
                     .thenApply(this::send);
             lastOfMachine.put(machine, sent);
             acknowledged.add(sent.thenCompose(acknowledgement -> acknowledgement));
         }
-        CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new))
-                .get(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        lastActivity = Instant.now();
+        return CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * Waits for a batch while polling with every partition paused, so the consumer stays in its group
+     * (however long package downloads take) and reads nothing new meanwhile.
+     */
+    private void awaitWhilePolling(Consumer<byte[], byte[]> kafka, CompletableFuture<Void> batch) throws Exception {
+        long deadline = System.nanoTime() + BATCH_TIMEOUT.toNanos();
+        batchInFlight = true;
+        kafka.pause(kafka.assignment());
+        try {
+            while (true) {
+                try {
+                    batch.get(200, TimeUnit.MILLISECONDS);
+                    lastActivity = Instant.now();
+                    return;
+                } catch (TimeoutException stillRunning) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new TimeoutException("the batch did not finish within " + BATCH_TIMEOUT);
+                    }
+                    ConsumerRecords<byte[], byte[]> stray = kafka.poll(Duration.ZERO);
+                    if (!stray.isEmpty()) {
+                        rewind(kafka, stray); // not expected while paused: read them after this batch
+                    }
+                    lastActivity = Instant.now();
+                }
+            }
+        } finally {
+            batchInFlight = false;
+            kafka.resume(kafka.paused());
+        }
+    }
+
+    /** Hands a record to the producer; null (nothing to publish) is acknowledged at once. */
     private CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
+        if (record == null) {
+            return CompletableFuture.completedFuture(null);
+        }
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         producer.send(record, (metadata, error) -> {
             if (error != null) {
@@ -255,6 +315,13 @@ public final class AgentHost implements AutoCloseable {
         }
         sync.shutdownNow();
         timers.shutdownNow();
+        if (packageGate instanceof AutoCloseable closeable) {
+            try {
+                closeable.close(); // downloads in flight fail; their batch was not committed and is read again
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the package gate: " + e);
+            }
+        }
         workers.shutdown();
         producer.close(Duration.ofSeconds(10));
     }

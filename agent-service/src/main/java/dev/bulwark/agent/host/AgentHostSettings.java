@@ -1,6 +1,8 @@
 package dev.bulwark.agent.host;
 
+import dev.bulwark.agent.extension.ExtensionHandler;
 import dev.bulwark.agent.extension.PackageGate;
+import dev.bulwark.agent.pkg.PrivateEndpoint;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,12 +15,16 @@ import java.util.Objects;
  * How an agent process runs. Defaults suit one real machine; a simulated fleet sets a zero handler
  * duration and, for 100,000 machines, a longer config-check interval (each check is one stat per machine).
  *
- * @param handlerDuration how long a simulated handler takes; null: 200 ms for one machine, 0 for a fleet
- * @param durableState    fsync state.json and protected settings (off for throw-away simulated fleets)
+ * @param handlerDuration  how long a simulated handler takes; null: 200 ms for one machine, 0 for a fleet
+ * @param durableState     fsync state.json, protected settings and catalog history (off for throw-away simulated fleets)
+ * @param packageGate      null: the real one ({@link dev.bulwark.agent.AgentPlugins#packageGate}); the host closes it
+ * @param privateEndpoint  where the real gate downloads catalogs and packages from (ignored with {@code packageGate})
+ * @param extensionHandler null: the simulated handler ({@code handlerDuration})
  */
 public record AgentHostSettings(Path home, String bootstrapServers, Map<String, String> kafka, Duration syncInterval,
                                 Duration configCheckInterval, Duration handlerDuration, boolean durableState,
-                                int maxPollRecords, PackageGate packageGate, Clock clock) {
+                                int maxPollRecords, PackageGate packageGate, PrivateEndpoint privateEndpoint,
+                                ExtensionHandler extensionHandler, Clock clock) {
 
     public AgentHostSettings {
         Objects.requireNonNull(home, "home");
@@ -27,7 +33,7 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
         syncInterval = syncInterval == null ? Duration.ofMinutes(5) : syncInterval;
         configCheckInterval = configCheckInterval == null ? Duration.ofSeconds(5) : configCheckInterval;
         maxPollRecords = maxPollRecords <= 0 ? 500 : maxPollRecords;
-        packageGate = packageGate == null ? PackageGate.NOT_CONFIGURED : packageGate;
+        privateEndpoint = privateEndpoint == null ? PrivateEndpoint.OFF : privateEndpoint;
         clock = clock == null ? Clock.systemUTC() : clock;
     }
 
@@ -46,6 +52,8 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
         private boolean durableState = true;
         private int maxPollRecords;
         private PackageGate packageGate;
+        private PrivateEndpoint privateEndpoint;
+        private ExtensionHandler extensionHandler;
         private Clock clock;
 
         private Builder(Path home, String bootstrapServers) {
@@ -88,6 +96,16 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
             return this;
         }
 
+        public Builder privateEndpoint(PrivateEndpoint value) {
+            privateEndpoint = value;
+            return this;
+        }
+
+        public Builder extensionHandler(ExtensionHandler value) {
+            extensionHandler = value;
+            return this;
+        }
+
         public Builder clock(Clock value) {
             clock = value;
             return this;
@@ -95,7 +113,7 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
 
         public AgentHostSettings build() {
             return new AgentHostSettings(home, bootstrapServers, kafka, syncInterval, configCheckInterval,
-                    handlerDuration, durableState, maxPollRecords, packageGate, clock);
+                    handlerDuration, durableState, maxPollRecords, packageGate, privateEndpoint, extensionHandler, clock);
         }
     }
 }

@@ -15,5 +15,8 @@ public final class HostStats {
     public final LongAdder duplicates = new LongAdder();
     public final LongAdder deadLetters = new LongAdder();
     public final LongAdder reportsSent = new LongAdder();
+    /** Guest assignments received (verified), and compliance reports produced for them. */
+    public final LongAdder guestAssignments = new LongAdder();
+    public final LongAdder guestReports = new LongAdder();
     public final LongAdder batchRetries = new LongAdder();
 }

@@ -20,6 +20,7 @@ import java.security.PublicKey;
 public final class Machine {
     private final Path home;
     private final String machineId;
+    private final String cloudUrl;
     private final PublicKey cloudKey;
     private final LocalConfigStore config;
     private final StateStore state;
@@ -30,10 +31,13 @@ public final class Machine {
     FileSignature reportedConfig;
     FileSignature knownState;
     long nextReportNanos;
+    /** Set when a guest compliance report from the sync loop was not acknowledged: report them all again. */
+    volatile boolean guestReportLost;
 
-    Machine(Path home, String machineId, PublicKey cloudKey, boolean durable) {
+    Machine(Path home, String machineId, String cloudUrl, PublicKey cloudKey, boolean durable) {
         this.home = home;
         this.machineId = machineId;
+        this.cloudUrl = cloudUrl;
         this.cloudKey = cloudKey;
         this.durable = durable;
         this.config = new LocalConfigStore(home);
@@ -46,6 +50,15 @@ public final class Machine {
 
     public String machineId() {
         return machineId;
+    }
+
+    /** The cloud this machine connected to (private-endpoint mode downloads packages through it). */
+    public String cloudUrl() {
+        return cloudUrl;
+    }
+
+    public boolean durable() {
+        return durable;
     }
 
     /** The cloud's signing key, as trusted at connect. */

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * Finds the machines an agent process hosts: HOME itself when it is connected, and every connected
- * simulated machine under HOME/machines/. Simulated machines usually trust the same cloud key, so equal
- * keys are decoded once and shared.
+ * simulated machine under HOME/machines/. Simulated machines usually trust the same cloud key and cloud URL,
+ * so equal ones are decoded once and shared.
  */
 public final class MachineDirectory {
     private MachineDirectory() {
@@ -28,12 +28,14 @@ public final class MachineDirectory {
     /** Machines by machine id (the Kafka key of their records). */
     public static Map<String, Machine> load(Path home, boolean durable) throws IOException {
         Map<String, PublicKey> cloudKeys = new HashMap<>();
+        Map<String, String> cloudUrls = new HashMap<>();
         Map<String, Machine> machines = new LinkedHashMap<>();
         for (Path machineHome : homes(home)) {
             MachineIdentity identity = new IdentityStore(machineHome).read();
             PublicKey cloudKey = cloudKeys.computeIfAbsent(identity.cloudSigningKey(), Ed25519::decodePublic);
+            String cloudUrl = identity.cloudUrl() == null ? null : cloudUrls.computeIfAbsent(identity.cloudUrl(), url -> url);
             Machine previous = machines.put(identity.machineId(),
-                    new Machine(machineHome, identity.machineId(), cloudKey, durable));
+                    new Machine(machineHome, identity.machineId(), cloudUrl, cloudKey, durable));
             if (previous != null) {
                 throw new IOException(identity.machineId() + " is connected twice: in " + previous.home() + " and " + machineHome);
             }

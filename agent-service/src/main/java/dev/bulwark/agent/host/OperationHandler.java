@@ -10,7 +10,6 @@ import dev.bulwark.agent.extension.MachineState;
 import dev.bulwark.agent.extension.PackageGate;
 import dev.bulwark.agent.extension.PackageRequest;
 import dev.bulwark.agent.extension.ProtectedSettingsVault;
-import dev.bulwark.agent.identity.KeyFingerprint;
 import dev.bulwark.model.DeadLetter;
 import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.ExtensionOperation;
@@ -31,10 +30,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
@@ -42,8 +41,9 @@ import java.util.function.UnaryOperator;
 /**
  * What one machine does with one record of {@value Topics#EXTENSION_OPERATIONS}: check that it is for
  * this machine and signed by the cloud it trusts (else dead-letter), answer a redelivered operation with
- * its stored result, decide by the current local rules, verify the package, run the handler, record the
- * outcome in state.json and return the signed result to publish.
+ * its stored result, decide by the current local rules, verify the package of an install or upgrade (an
+ * update reconfigures the installed version, a delete removes it: neither downloads anything), run the
+ * handler, record the outcome in state.json and return the signed result to publish.
  *
  * <p>The completed future holds the record to publish: a result, or a dead letter. It fails only when the
  * machine's own files cannot be written; the host then retries the batch, which is safe because the
@@ -71,7 +71,7 @@ public final class OperationHandler {
             operation = verified(machine, record);
         } catch (MessageFormatException refused) {
             stats.deadLetters.increment();
-            return CompletableFuture.completedFuture(deadLetter(record, refused));
+            return CompletableFuture.completedFuture(SignedRecords.deadLetter(record, refused));
         }
         try {
             JsonNode stored = machine.state().read().results().get(operation.operationId());
@@ -87,20 +87,7 @@ public final class OperationHandler {
 
     /** The operation, if the record is for this machine and the cloud it trusts signed it. */
     private static ExtensionOperation verified(Machine machine, ConsumerRecord<byte[], byte[]> record) {
-        JsonNode tree = Json.tree(record.value());
-        JsonNode machineId = tree.get("machineId");
-        if (machineId == null || !machineId.isTextual()) {
-            throw new MessageFormatException(DeadLetter.Reason.MalformedMessage, "machineId is missing");
-        }
-        if (!machineId.textValue().equals(machine.machineId())) {
-            throw new MessageFormatException(DeadLetter.Reason.MachineIdMismatch, "the record key is "
-                    + machine.machineId() + " but the operation names machine " + machineId.textValue());
-        }
-        if (!MessageSigner.verify(tree, machine.cloudKey())) {
-            throw new MessageFormatException(DeadLetter.Reason.SignatureInvalid, "the signature is missing or does not"
-                    + " verify with the cloud key this machine trusts ("
-                    + KeyFingerprint.of(Base64.getEncoder().encodeToString(machine.cloudKey().getEncoded())) + ")");
-        }
+        JsonNode tree = SignedRecords.verifiedTree(machine, record);
         ExtensionOperation operation = Json.decodeTree(tree, ExtensionOperation.class, ExtensionOperation.SCHEMA_VERSION);
         ExtensionSpec extension = operation.extension();
         if (extension.name() == null || extension.name().isBlank()) {
@@ -137,7 +124,12 @@ public final class OperationHandler {
                     + " is not installed on this machine, so it cannot be " + (operation.kind() == OperationKind.UPDATE
                     ? "updated" : "upgraded") + ". Install it first.", "Not installed"), UnaryOperator.identity());
         }
-        return packageGate.verify(new PackageRequest(machine.home(), machine.machineId(), operation))
+        if (operation.kind() == OperationKind.UPDATE) {
+            return runHandler(machine, operation, installed, null);
+        }
+        PackageRequest request = new PackageRequest(machine.home(), machine.machineId(), machine.cloudUrl(), operation,
+                extensionHandler.needsOwnPackageCopy());
+        return packageGate.verify(request)
                 .thenComposeAsync(gate -> {
                     if (!gate.verified()) {
                         return done(machine, operation, Outcome.failed(ErrorCode.PackageVerificationFailed,
@@ -165,18 +157,26 @@ public final class OperationHandler {
             return CompletableFuture.failedFuture(e);
         }
         HandlerInvocation invocation = new HandlerInvocation(machine.home(), machine.machineId(), operation.operationId(),
-                operation.kind(), extension, protectedSettings, gate == null ? null : gate.packageDir());
+                operation.kind(), extension, protectedSettings, packageDir(installed, gate));
         return extensionHandler.run(invocation)
                 .exceptionally(error -> HandlerOutcome.failed("the handler crashed: " + error))
                 .thenComposeAsync(outcome -> {
                     try {
-                        return afterHandler(machine, operation, installed, outcome, protectedSettings, vault);
+                        return afterHandler(machine, operation, installed, gate, outcome, protectedSettings, vault);
                     } finally {
                         if (protectedSettings != null) {
                             Arrays.fill(protectedSettings, (byte) 0);
                         }
                     }
                 }, workers);
+    }
+
+    /** The verified package of an install or upgrade; for an update or delete, the one installed before. */
+    private static Path packageDir(InstalledRecord installed, GateResult gate) {
+        if (gate != null) {
+            return gate.packageDir();
+        }
+        return installed == null || installed.packageDir() == null ? null : Path.of(installed.packageDir());
     }
 
     /** New protected settings are opened from the operation; an update or upgrade without them reuses the stored ones. */
@@ -194,8 +194,9 @@ public final class OperationHandler {
     }
 
     private CompletableFuture<ProducerRecord<byte[], byte[]>> afterHandler(Machine machine, ExtensionOperation operation,
-                                                                          InstalledRecord installed, HandlerOutcome outcome,
-                                                                          byte[] protectedSettings, ProtectedSettingsVault vault) {
+                                                                          InstalledRecord installed, GateResult gate,
+                                                                          HandlerOutcome outcome, byte[] protectedSettings,
+                                                                          ProtectedSettingsVault vault) {
         ExtensionSpec extension = operation.extension();
         if (!outcome.succeeded()) {
             return done(machine, operation, Outcome.failed(ErrorCode.ExtensionHandlerFailed, "The handler of extension "
@@ -211,9 +212,13 @@ public final class OperationHandler {
                 vault.store(machine.machineId(), extension.name(), protectedSettings);
             }
             int sequence = installed == null ? 0 : installed.settingsSequence() + 1;
-            String version = extension.version() != null ? extension.version() : installed == null ? null : installed.version();
-            InstalledRecord record = new InstalledRecord(extension.name(), extension.publisher(), extension.type(), version,
-                    sequence, hasProtected, clock.instant());
+            InstalledRecord record = gate != null
+                    ? new InstalledRecord(extension.name(), extension.publisher(), extension.type(), extension.version(),
+                    sequence, hasProtected, clock.instant(), gate.manifest() == null ? null : gate.manifest().ownService(),
+                    gate.packageDir() == null ? null : gate.packageDir().toString())
+                    // An update reconfigures what is installed: version and package stay what was verified.
+                    : new InstalledRecord(extension.name(), installed.publisher(), installed.type(), installed.version(),
+                    sequence, hasProtected, clock.instant(), installed.ownService(), installed.packageDir());
             return done(machine, operation, Outcome.succeeded(outcome.message()), state -> state.withInstalled(record));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
@@ -259,18 +264,6 @@ public final class OperationHandler {
     private static ProducerRecord<byte[], byte[]> resultRecord(Machine machine, JsonNode signedResult) {
         return new ProducerRecord<>(Topics.EXTENSION_RESULTS, machine.machineId().getBytes(StandardCharsets.UTF_8),
                 Json.encode(signedResult));
-    }
-
-    /** The record byte for byte, to the operations' dead-letter topic, with why and where it came from. */
-    static ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, MessageFormatException why) {
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.deadLetter(record.topic()), record.key(), record.value());
-        letter.headers()
-                .add(DeadLetter.REASON, why.reason().name().getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetter.DETAIL, String.valueOf(why.getMessage()).getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetter.SOURCE_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetter.SOURCE_PARTITION, String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetter.SOURCE_OFFSET, String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
-        return letter;
     }
 
     /** The short instance-view message for a blocked operation. */

@@ -23,7 +23,10 @@ import java.util.List;
 /**
  * Writes {@value Topics#AGENT_REPORTS}: each machine reports at start, after a local change (a new
  * localconfig.json, or state.json changed by someone else, such as {@code extension remove}) and every
- * sync interval. Runs on the sync thread; a change is noticed by one {@code stat} per file per check.
+ * sync interval. At the same moments its guest assignments are evaluated again, and those whose result
+ * changed are reported to {@value Topics#GUEST_COMPLIANCE} (so {@code config set guestconfiguration.enabled
+ * false} shows within one check). Runs on the sync thread; a change is noticed by one {@code stat} per file
+ * per check.
  */
 final class ReportSender {
     private static final System.Logger LOG = System.getLogger(ReportSender.class.getName());
@@ -32,12 +35,15 @@ final class ReportSender {
     private final Duration syncInterval;
     private final Clock clock;
     private final HostStats stats;
+    private final GuestAssignmentHandler guest;
 
-    ReportSender(Producer<byte[], byte[]> producer, Duration syncInterval, Clock clock, HostStats stats) {
+    ReportSender(Producer<byte[], byte[]> producer, Duration syncInterval, Clock clock, HostStats stats,
+                 GuestAssignmentHandler guest) {
         this.producer = producer;
         this.syncInterval = syncInterval;
         this.clock = clock;
         this.stats = stats;
+        this.guest = guest;
     }
 
     void check(Collection<Machine> machines) {
@@ -62,8 +68,28 @@ final class ReportSender {
             send(machine);
             machine.reportedConfig = config;
             machine.nextReportNanos = now + syncInterval.toNanos();
+            recheckGuestAssignments(machine, false);
+        } else if (machine.guestReportLost) {
+            recheckGuestAssignments(machine, true);
         }
         machine.knownState = state;
+    }
+
+    private void recheckGuestAssignments(Machine machine, boolean all) {
+        machine.guestReportLost = false;
+        try {
+            for (ProducerRecord<byte[], byte[]> report : guest.recheck(machine, all)) {
+                producer.send(report, (metadata, error) -> {
+                    if (error != null) {
+                        // Recorded as reported already: send every result again at the next check.
+                        machine.guestReportLost = true;
+                        LOG.log(System.Logger.Level.WARNING, "guest compliance of " + machine.machineId() + " not sent: " + error);
+                    }
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot evaluate the guest assignments of " + machine.machineId() + ": " + e);
+        }
     }
 
     private void send(Machine machine) {

@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -20,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Registers a machine with the cloud the ARM way ({@code PUT .../Microsoft.HybridCompute/machines/{name}})
- * and returns the cloud's signing key from the answer.
+ * and returns what the answer offers to trust: the cloud's operation-signing key and its catalog-signing keys.
  */
 public final class CloudRegistrar {
     public static final String API_VERSION = "2024-07-10";
@@ -36,8 +38,18 @@ public final class CloudRegistrar {
         this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
     }
 
-    /** Completes with the cloud's signing key (base64 X.509 Ed25519), or fails with {@link RegistrationException}. */
-    public CompletableFuture<String> register(URI cloud, String subscription, String resourceGroup, String machine,
+    /**
+     * What the cloud's answer offers: {@code properties.cloudSigningKey} (base64 X.509 Ed25519, checked) and
+     * {@code properties.catalogSigningKeys} (as sent: the caller decides whether to trust them, and checks them then).
+     */
+    public record Registration(String cloudSigningKey, List<String> catalogSigningKeys) {
+        public Registration {
+            catalogSigningKeys = catalogSigningKeys == null ? List.of() : List.copyOf(catalogSigningKeys);
+        }
+    }
+
+    /** Completes with what the cloud answered, or fails with {@link RegistrationException}. */
+    public CompletableFuture<Registration> register(URI cloud, String subscription, String resourceGroup, String machine,
                                               MachineKeys keys, String agentVersion) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("location", "local");
         ObjectNode properties = body.putObject("properties");
@@ -51,7 +63,7 @@ public final class CloudRegistrar {
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)))
                 .build();
-        return send(request, ATTEMPTS).thenApply(response -> cloudKey(machine, response))
+        return send(request, ATTEMPTS).thenApply(response -> registration(machine, response))
                 .exceptionally(error -> {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                     if (cause instanceof RegistrationException refused) {
@@ -77,7 +89,7 @@ public final class CloudRegistrar {
                 .thenCompose(next -> next);
     }
 
-    private static String cloudKey(String machine, HttpResponse<byte[]> response) {
+    private static Registration registration(String machine, HttpResponse<byte[]> response) {
         JsonNode answer;
         try {
             answer = Json.MAPPER.readTree(response.body());
@@ -101,7 +113,20 @@ public final class CloudRegistrar {
         } catch (IllegalArgumentException e) {
             throw new RegistrationException("the cloud's properties.cloudSigningKey is not an Ed25519 public key");
         }
-        return key.textValue();
+        return new Registration(key.textValue(), catalogKeys(answer.path("properties").get("catalogSigningKeys")));
+    }
+
+    /** Absent is fine (no keys offered); anything but strings is kept as an empty string, refused when used. */
+    private static List<String> catalogKeys(JsonNode keys) {
+        if (keys == null || keys.isNull()) {
+            return List.of();
+        }
+        if (!keys.isArray()) {
+            return List.of("");
+        }
+        List<String> offered = new ArrayList<>();
+        keys.forEach(k -> offered.add(k.isTextual() ? k.textValue() : ""));
+        return offered;
     }
 
     private static String segment(String value) {

@@ -2,12 +2,16 @@ package dev.bulwark.agent.identity;
 
 import dev.bulwark.agent.AgentHome;
 import dev.bulwark.agent.AgentVersion;
+import dev.bulwark.agent.pkg.TrustStore;
 import dev.bulwark.model.MachineIds;
 import dev.bulwark.model.MachineKeys;
+import dev.bulwark.model.catalog.VerificationException;
+import dev.bulwark.model.crypto.Ed25519;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,8 +22,12 @@ import java.util.concurrent.Semaphore;
 
 /**
  * {@code connect}: gives a machine (or each machine of a simulated fleet) its keys, registers it with the
- * cloud and stores the cloud's signing key as the machine's trust root. A fleet of {@code count} machines
- * named NAME-0001... lives under HOME/machines/, each with its own identity, configuration and state.
+ * cloud and stores the machine's trust roots: the cloud's operation-signing key, and the catalog-signing
+ * keys in the machine's {@link TrustStore}, either as the cloud's answer offers them (trust on first use,
+ * like the cloud key) or, when the administrator pins keys ({@code --catalog-key}), exactly those and none
+ * from the answer. Afterwards only {@code package trust add|remove} (or connecting again) changes them; no
+ * message from the cloud can. A fleet of {@code count} machines named NAME-0001... lives under
+ * HOME/machines/, each with its own identity, configuration, state and trust store.
  */
 public final class Connector {
     private static final int IN_FLIGHT = 32;
@@ -30,12 +38,28 @@ public final class Connector {
         this.registrar = registrar;
     }
 
-    /** {@code count} null: HOME itself is the machine; otherwise a fleet under HOME/machines/. */
-    public record Request(URI cloud, String subscription, String resourceGroup, String machineName, Integer count) {
+    /**
+     * {@code count} null: HOME itself is the machine; otherwise a fleet under HOME/machines/.
+     * {@code pinnedCatalogKeys} empty: trust the catalog keys the cloud's answer offers; else exactly these.
+     */
+    public record Request(URI cloud, String subscription, String resourceGroup, String machineName, Integer count,
+                          List<PublicKey> pinnedCatalogKeys) {
+        public Request {
+            pinnedCatalogKeys = pinnedCatalogKeys == null ? List.of() : List.copyOf(pinnedCatalogKeys);
+        }
+
+        public Request(URI cloud, String subscription, String resourceGroup, String machineName, Integer count) {
+            this(cloud, subscription, resourceGroup, machineName, count, List.of());
+        }
     }
 
-    /** One machine connected; {@code previousCloudKey} is set when connecting again changed the trust root. */
-    public record Connected(Path home, MachineIdentity identity, String previousCloudKey) {
+    /**
+     * One machine connected; {@code previousCloudKey} is set when connecting again changed the trust root;
+     * {@code catalogKeyIds} are the catalog keys this connect stored ({@code catalogKeysPinned}: from
+     * {@code --catalog-key}, else from the cloud's answer); {@code trustedCatalogKeys} how many it trusts now.
+     */
+    public record Connected(Path home, MachineIdentity identity, String previousCloudKey, List<String> catalogKeyIds,
+                            boolean catalogKeysPinned, int trustedCatalogKeys) {
     }
 
     public record Outcome(List<Connected> connected, List<String> failures) {
@@ -61,18 +85,25 @@ public final class Connector {
             inFlight.acquireUninterruptibly();
             all.add(registrar.register(request.cloud(), request.subscription(), request.resourceGroup(), target.name(),
                             keys, AgentVersion.VERSION)
-                    .thenAccept(cloudKey -> {
+                    .thenAccept(registration -> {
+                        String cloudKey = registration.cloudSigningKey();
                         MachineIdentity identity = new MachineIdentity(target.name(), request.subscription(),
                                 request.resourceGroup(), machineId, request.cloud().toString(), cloudKey, keys.signing(),
                                 keys.encryption(), AgentVersion.VERSION, Instant.now());
+                        List<String> catalogKeyIds;
+                        int trusted;
                         try {
+                            // Trust roots before identity.json: a machine is "connected" only once both are stored.
+                            catalogKeyIds = trustCatalogKeys(target, request, registration, durable);
+                            trusted = new TrustStore(target.home()).list().size();
                             store.write(identity);
-                        } catch (IOException e) {
+                        } catch (IOException | VerificationException e) {
                             throw new CompletionException(e);
                         }
                         String previous = existing != null && !existing.cloudSigningKey().equals(cloudKey)
                                 ? existing.cloudSigningKey() : null;
-                        connected.add(new Connected(target.home(), identity, previous));
+                        connected.add(new Connected(target.home(), identity, previous, catalogKeyIds,
+                                !request.pinnedCatalogKeys().isEmpty(), trusted));
                     })
                     .whenComplete((ignored, error) -> {
                         inFlight.release();
@@ -89,6 +120,29 @@ public final class Connector {
     }
 
     private record Target(String name, Path home) {
+    }
+
+    /** Stores the pinned keys, or else those the cloud's answer offers; returns their ids. */
+    private static List<String> trustCatalogKeys(Target target, Request request, CloudRegistrar.Registration registration,
+                                                 boolean durable) throws IOException {
+        List<PublicKey> keys = request.pinnedCatalogKeys();
+        if (keys.isEmpty()) {
+            keys = new ArrayList<>();
+            for (int i = 0; i < registration.catalogSigningKeys().size(); i++) {
+                try {
+                    keys.add(Ed25519.decodePublic(registration.catalogSigningKeys().get(i)));
+                } catch (IllegalArgumentException e) {
+                    throw new CloudRegistrar.RegistrationException("the cloud's properties.catalogSigningKeys[" + i
+                            + "] is not an Ed25519 public key; nothing was trusted (pin keys with --catalog-key FILE instead)");
+                }
+            }
+        }
+        TrustStore trust = new TrustStore(target.home());
+        List<String> ids = new ArrayList<>();
+        for (PublicKey key : keys) {
+            ids.add(trust.add(key, durable).keyId());
+        }
+        return ids;
     }
 
     private static List<Target> targets(Path home, Request request) {

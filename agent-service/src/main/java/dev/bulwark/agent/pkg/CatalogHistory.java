@@ -34,18 +34,25 @@ public final class CatalogHistory {
     }
 
     private final Path file;
+    private final boolean durable;
     private Accepted inMemory;
 
-    private CatalogHistory(Path file) {
+    private CatalogHistory(Path file, boolean durable) {
         this.file = file;
+        this.durable = durable;
     }
 
     public static CatalogHistory inHome(Path home) {
-        return new CatalogHistory(home.resolve(FILE));
+        return inHome(home, true);
+    }
+
+    /** {@code durable} false skips the fsyncs, for throw-away simulated fleets. */
+    public static CatalogHistory inHome(Path home, boolean durable) {
+        return new CatalogHistory(home.resolve(FILE), durable);
     }
 
     public static CatalogHistory inMemory() {
-        return new CatalogHistory(null);
+        return new CatalogHistory(null, false);
     }
 
     public synchronized Optional<Accepted> highest() throws VerificationException {
@@ -69,7 +76,7 @@ public final class CatalogHistory {
             FileLocks.withLock(file.resolveSibling("history.lock"), () -> {
                 try {
                     if (check(read(), catalog)) {
-                        SecureFiles.writeAtomically(file, Json.encode(record(catalog, now)), true);
+                        SecureFiles.writeAtomically(file, Json.encode(record(catalog, now)), durable);
                     }
                     return null;
                 } catch (VerificationException e) {

@@ -21,6 +21,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,7 +129,7 @@ public final class PackageVerifier {
             throw new VerificationException(PackageHashMismatch, "the downloaded ZIP for " + entry.label()
                     + " has SHA-256 " + zip.digest().sha256() + ", the catalog lists " + entry.zip().sha256());
         }
-        String key = entry.zip().sha256() + "/" + entry.listingSha256();
+        String key = cacheKey(entry);
         while (true) {
             CompletableFuture<VerifiedPackage> mine = new CompletableFuture<>();
             CompletableFuture<VerifiedPackage> cached = packages.putIfAbsent(key, mine);
@@ -150,9 +151,30 @@ public final class PackageVerifier {
         }
     }
 
+    /**
+     * The package this JVM already verified for exactly this listing, if its folder is still there. The
+     * catalog entry names the ZIP by its SHA-256, so bytes verified once need not be downloaded again for
+     * another machine: that machine's catalog checks ({@link #checkCatalog}) still ran.
+     */
+    public Optional<VerifiedPackage> cached(Catalog.PackageEntry entry) {
+        CompletableFuture<VerifiedPackage> known = packages.get(cacheKey(entry));
+        if (known == null || !known.isDone() || known.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        VerifiedPackage verified = known.join();
+        if (!Files.isDirectory(verified.directory(), LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        return Optional.of(new VerifiedPackage(verified.directory(), verified.manifest(), entry));
+    }
+
     /** How many times a ZIP was actually extracted (the rest were served from the cache). */
     public long extractions() {
         return extractions.get();
+    }
+
+    private static String cacheKey(Catalog.PackageEntry entry) {
+        return entry.zip().sha256() + "/" + entry.listingSha256();
     }
 
     private VerifiedPackage extractOnce(String key, CompletableFuture<VerifiedPackage> mine, Catalog.PackageEntry entry,

@@ -51,10 +51,15 @@ public final class TrustStore {
 
     /** Adds a key (idempotent); returns it with its file. */
     public TrustedKey add(PublicKey key) throws IOException {
+        return add(key, true);
+    }
+
+    /** {@code durable} false skips the fsyncs, for throw-away simulated fleets ({@code connect --count}). */
+    public TrustedKey add(PublicKey key, boolean durable) throws IOException {
         String keyId = TrustedKeys.keyId(key);
         SecureFiles.createPrivateDirectories(directory);
         Path file = directory.resolve(TrustedKeys.shortId(keyId) + SUFFIX);
-        SecureFiles.writeAtomically(file, (Ed25519.encodePublic(key) + "\n").getBytes(StandardCharsets.UTF_8), true);
+        SecureFiles.writeAtomically(file, (Ed25519.encodePublic(key) + "\n").getBytes(StandardCharsets.UTF_8), durable);
         return new TrustedKey(keyId, key, file);
     }
 

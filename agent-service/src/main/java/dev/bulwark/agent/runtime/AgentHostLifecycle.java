@@ -4,6 +4,8 @@ import dev.bulwark.agent.AgentHome;
 import dev.bulwark.agent.AgentPlugins;
 import dev.bulwark.agent.host.AgentHost;
 import dev.bulwark.agent.host.AgentHostSettings;
+import dev.bulwark.agent.pkg.PrivateEndpoint;
+import dev.bulwark.agent.pkg.VerifyingPackageGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -32,13 +34,21 @@ public class AgentHostLifecycle {
 
     void start(@Observes StartupEvent event) {
         Path home = AgentHome.resolve(config.home().orElse(null), System.getenv());
+        PrivateEndpoint privateEndpoint;
+        try {
+            privateEndpoint = PrivateEndpoint.parse(config.privateEndpoint());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bulwark.agent.private-endpoint: " + e.getMessage(), e);
+        }
         AgentHostSettings.Builder settings = AgentHostSettings.builder(home, bootstrapServers)
                 .syncInterval(config.syncInterval())
                 .configCheckInterval(config.configCheckInterval())
                 .handlerDuration(config.handlerDuration().orElse(null))
                 .durableState(config.durableState())
                 .maxPollRecords(config.maxPollRecords())
-                .packageGate(AgentPlugins.packageGate(home));
+                .packageGate(AgentPlugins.packageGate(home, VerifyingPackageGate.Options.defaults()
+                        .withPrivateEndpoint(privateEndpoint).withDurable(config.durableState())))
+                .privateEndpoint(privateEndpoint);
         config.kafka().forEach(settings::kafka);
         try {
             host = AgentHost.create(settings.build());

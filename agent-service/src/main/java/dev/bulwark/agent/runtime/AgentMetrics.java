@@ -27,6 +27,8 @@ final class AgentMetrics {
         counter(registry, "bulwark.agent.dead.letters", "Records sent to the dead-letter topic", stats, s -> s.deadLetters);
         counter(registry, "bulwark.agent.reports.sent", "Agent reports acknowledged by Kafka", stats, s -> s.reportsSent);
         counter(registry, "bulwark.agent.batch.retries", "Batches read again after a failure", stats, s -> s.batchRetries);
+        counter(registry, "bulwark.agent.guest.assignments", "Guest assignments received", stats, s -> s.guestAssignments);
+        counter(registry, "bulwark.agent.guest.reports", "Guest compliance reports produced", stats, s -> s.guestReports);
     }
 
     private static void counter(MeterRegistry registry, String name, String description, HostStats stats,

@@ -32,6 +32,13 @@ public interface AgentRuntimeConfig {
     @WithDefault("500")
     int maxPollRecords();
 
+    /**
+     * Private-endpoint mode: {@code off} downloads catalogs and packages straight from storage; {@code on}
+     * through each machine's cloud URL ({@code <cloud>/private-endpoint/...}); an http(s) URL through that base.
+     */
+    @WithDefault("off")
+    String privateEndpoint();
+
     /** Extra Kafka client settings ({@code consumer.x}, {@code producer.x}, or plain for both). */
     Map<String, String> kafka();
 }

@@ -6,8 +6,11 @@ import dev.bulwark.agent.extension.StateStore;
 import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.identity.KeyFingerprint;
 import dev.bulwark.agent.identity.MachineIdentity;
+import dev.bulwark.agent.pkg.TrustStore;
 import dev.bulwark.agent.testing.TestCloud;
 import dev.bulwark.model.Json;
+import dev.bulwark.model.catalog.KeyFiles;
+import dev.bulwark.model.catalog.TrustedKeys;
 import dev.bulwark.model.crypto.Ed25519;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +21,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,6 +100,64 @@ class MachineCliTest {
         assertThat(new IdentityStore(home.resolve("machines/sim-0001")).read().signingPublicKey())
                 .isNotEqualTo(new IdentityStore(home.resolve("machines/sim-0002")).read().signingPublicKey());
         assertThat(Cli.at(home, "show").out()).contains("Disconnected").contains("Simulated machines").contains("3 under");
+    }
+
+    @Test
+    void connectTrustsTheCatalogKeysTheCloudOffersOnEveryMachine() throws Exception {
+        String offered = TrustedKeys.keyId(cloud.storage().catalogKeys().getPublic());
+
+        Cli.Result single = connect("--machine", "web-01");
+        Cli.Result fleet = Cli.at(home.resolve("fleet"), "connect", "--cloud", cloud.url().toString(), "--subscription",
+                TestCloud.SUBSCRIPTION, "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "sim", "--count", "3");
+
+        assertThat(single.exit()).as(single.toString()).isZero();
+        assertThat(single.out()).contains("catalog key       : " + offered + " (offered by the cloud, trusted from now on)");
+        assertThat(fleet.out()).containsOnlyOnce(offered);
+        assertThat(trusted(home)).containsExactly(offered);
+        for (String name : new String[]{"sim-0001", "sim-0002", "sim-0003"}) {
+            assertThat(trusted(home.resolve("fleet/machines").resolve(name))).as(name).containsExactly(offered);
+        }
+        assertThat(Cli.at(home, "show").out()).contains("Catalog signing keys").contains("1 trusted");
+    }
+
+    @Test
+    void pinnedCatalogKeysAreTrustedInsteadOfTheOffer() throws Exception {
+        KeyPair pinned = Ed25519.generate();
+        Path file = home.resolve("pinned.pub");
+        KeyFiles.writePublic(file, pinned.getPublic());
+
+        Cli.Result connect = connect("--machine", "web-01", "--catalog-key", file.toString(), "--json");
+
+        assertThat(connect.exit()).as(connect.toString()).isZero();
+        JsonNode machine = Json.MAPPER.readTree(connect.out()).get("connected").get(0);
+        assertThat(machine.get("catalogKeysSource").asText()).isEqualTo("pinned");
+        assertThat(trusted(home)).containsExactly(TrustedKeys.keyId(pinned.getPublic()))
+                .doesNotContain(TrustedKeys.keyId(cloud.storage().catalogKeys().getPublic()));
+        assertThat(Cli.at(home, "connect", "--cloud", cloud.url().toString(), "-s", "s", "-g", "g", "-n", "m",
+                "--catalog-key", home.resolve("missing.pub").toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnusableOfferFailsTheConnectUnlessKeysArePinnedAndNoOfferIsWarnedAbout() throws Exception {
+        cloud.offerCatalogKeys(List.of("not a key"));
+        Cli.Result refused = connect("--machine", "web-01");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("catalogSigningKeys[0] is not an Ed25519 public key");
+        assertThat(home.resolve("identity.json")).doesNotExist();
+
+        Path file = home.resolve("pinned.pub");
+        KeyFiles.writePublic(file, cloud.storage().catalogKeys().getPublic());
+        assertThat(connect("--machine", "web-01", "--catalog-key", file.toString()).exit()).isZero();
+
+        cloud.offerCatalogKeys(null);
+        Cli.Result none = Cli.at(home.resolve("other"), "connect", "--cloud", cloud.url().toString(), "--subscription",
+                TestCloud.SUBSCRIPTION, "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "web-02");
+        assertThat(none.exit()).isZero();
+        assertThat(none.out()).contains("WARNING: no catalog signing key is trusted").contains("package trust add");
+    }
+
+    private static List<String> trusted(Path machineHome) throws Exception {
+        return new TrustStore(machineHome).list().stream().map(TrustStore.TrustedKey::keyId).toList();
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.bulwark.model.MachineIds;
 import dev.bulwark.model.OperationKind;
 import dev.bulwark.model.PackageRef;
 import dev.bulwark.model.SealedSettings;
+import dev.bulwark.model.Signed;
 import dev.bulwark.model.crypto.Ed25519;
 import dev.bulwark.model.crypto.MessageSigner;
 import dev.bulwark.model.crypto.SealedBox;
@@ -31,15 +32,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The cloud side of the contract, as small as a test needs: answers the ARM machine registration that
- * {@code connect} sends (with this cloud's signing key) and signs operations like the cloud's outbox does.
- * Not a stand-in for Kafka: the tests run a real broker.
+ * {@code connect} sends (with this cloud's signing key and the catalog key of its {@link TestStorage}),
+ * signs operations like the cloud's outbox does (an install or upgrade names a real package and the signed
+ * catalog that lists it), and serves storage through its private-endpoint route
+ * ({@code /private-endpoint/<storage host>/<path>}). Not a stand-in for Kafka: the tests run a real broker.
  */
 public final class TestCloud implements AutoCloseable {
     public static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
     public static final String RESOURCE_GROUP = "web";
 
     private final KeyPair signing = Ed25519.generate();
+    private final TestStorage storage = new TestStorage();
     private final HttpServer server;
+    private final List<String> privateEndpointRequests = new CopyOnWriteArrayList<>();
+    /** What the registration answer offers as properties.catalogSigningKeys; null leaves the field out. */
+    private volatile List<String> offeredCatalogKeys = List.of(Ed25519.encodePublic(storage.catalogKeys().getPublic()));
     private final Map<String, JsonNode> registrations = new ConcurrentHashMap<>();
     private final List<String> paths = new CopyOnWriteArrayList<>();
     private volatile int failWithStatus;
@@ -60,8 +67,12 @@ public final class TestCloud implements AutoCloseable {
                     String machine = path.substring(path.lastIndexOf('/') + 1);
                     registrations.put(machine, request);
                     ObjectNode answer = Json.MAPPER.createObjectNode().put("name", machine).put("location", "local");
-                    answer.putObject("properties").put("provisioningState", "Succeeded")
+                    ObjectNode properties = answer.putObject("properties").put("provisioningState", "Succeeded")
                             .put("cloudSigningKey", Ed25519.encodePublic(signing.getPublic()));
+                    List<String> catalogKeys = offeredCatalogKeys;
+                    if (catalogKeys != null) {
+                        catalogKeys.forEach(properties.putArray("catalogSigningKeys")::add);
+                    }
                     status = 200;
                     body = Json.encode(answer);
                 }
@@ -70,7 +81,31 @@ public final class TestCloud implements AutoCloseable {
                 out.write(body);
             }
         });
+        server.createContext("/private-endpoint/", exchange -> {
+            try (exchange) {
+                String path = exchange.getRequestURI().getPath();
+                privateEndpointRequests.add(path);
+                String rest = path.substring("/private-endpoint/".length());
+                int slash = rest.indexOf('/');
+                TestStorage.send(exchange, slash < 0 || !rest.substring(0, slash).equals("127.0.0.1") ? null
+                        : storage.object(rest.substring(slash)));
+            }
+        });
         server.start();
+    }
+
+    public TestStorage storage() {
+        return storage;
+    }
+
+    /** Paths requested through the private-endpoint route. */
+    public List<String> privateEndpointRequests() {
+        return privateEndpointRequests;
+    }
+
+    /** The catalog keys the registration answer offers from now on (base64 X.509); null: no such field. */
+    public void offerCatalogKeys(List<String> keys) {
+        offeredCatalogKeys = keys;
     }
 
     public URI url() {
@@ -111,11 +146,22 @@ public final class TestCloud implements AutoCloseable {
         }
         ExtensionSpec spec = new ExtensionSpec(type, publisher, type, version, settings, sealed);
         boolean hasPackage = kind == OperationKind.INSTALL || kind == OperationKind.UPGRADE;
+        PackageRef packageRef = hasPackage ? storage.publish(publisher, type, version, false) : null;
+        CatalogRef catalogRef = hasPackage ? storage.catalogRef() : null;
         ExtensionOperation unsigned = new ExtensionOperation(ExtensionOperation.SCHEMA_VERSION, operationId,
-                UUID.randomUUID().toString(), machineId, kind, spec,
-                hasPackage ? new PackageRef("http://127.0.0.1:1/pkg.zip", "00", 1) : null,
-                hasPackage ? new CatalogRef("http://127.0.0.1:1/catalog.json", 1) : null, Instant.now(), null);
-        return MessageSigner.sign(unsigned, signing.getPrivate());
+                UUID.randomUUID().toString(), machineId, kind, spec, packageRef, catalogRef, Instant.now(), null);
+        return sign(unsigned);
+    }
+
+    /** Signs a cloud-to-agent message (an operation, a guest assignment) with this cloud's key, as the outbox does. */
+    public <T extends Signed<T>> T sign(T message) {
+        return MessageSigner.sign(message, signing.getPrivate());
+    }
+
+    /** {@code operation} naming another package and catalog (null: none), signed again. */
+    public ExtensionOperation withReferences(ExtensionOperation operation, PackageRef packageRef, CatalogRef catalog) {
+        return sign(new ExtensionOperation(operation.schemaVersion(), operation.operationId(), operation.correlationId(),
+                operation.machineId(), operation.kind(), operation.extension(), packageRef, catalog, operation.issuedAt(), null));
     }
 
     public ExtensionOperation operation(String machine, OperationKind kind, String publisherSlashType) {
@@ -126,5 +172,6 @@ public final class TestCloud implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        storage.close();
     }
 }

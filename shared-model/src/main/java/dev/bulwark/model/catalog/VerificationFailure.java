@@ -7,6 +7,10 @@ package dev.bulwark.model.catalog;
  * The threat model in {@code docs/catalog-and-threat-model.md} says which attack each one stops.
  */
 public enum VerificationFailure {
+    // The operation itself (checked before anything is downloaded).
+    /** An install or upgrade without a package or catalog URL (http or https) or a version: packages are required. */
+    PackageReferenceMissing,
+
     // The catalog (checked before the package is opened).
     /** Not JSON, duplicate keys, trailing bytes, missing or invalid fields, unsupported schemaVersion. */
     CatalogMalformed,

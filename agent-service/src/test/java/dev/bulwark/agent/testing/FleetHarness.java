@@ -1,0 +1,157 @@
+package dev.bulwark.agent.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.agent.cli.AgentCli;
+import dev.bulwark.agent.host.AgentHost;
+import dev.bulwark.agent.host.AgentHostSettings;
+import dev.bulwark.model.ExtensionOperation;
+import dev.bulwark.model.Json;
+import dev.bulwark.model.OperationResult;
+import dev.bulwark.model.Topics;
+import dev.bulwark.model.crypto.Ed25519;
+import dev.bulwark.model.crypto.MessageSigner;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A simulated fleet connected to a {@link TestCloud} and hosted by one {@link AgentHost} on the shared real
+ * broker, with a plain producer for what the cloud sends and plain readers for what the machines publish.
+ * Each test class uses its own machine-name prefix, so the hosts of different classes ignore each other.
+ */
+public final class FleetHarness implements AutoCloseable {
+    public final TestCloud cloud;
+    public final Path home;
+    private final String bootstrapServers;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Map<String, TopicReader> readers = new ConcurrentHashMap<>();
+    private AgentHost host;
+
+    private FleetHarness(TestCloud cloud, Path home, String bootstrapServers) {
+        this.cloud = cloud;
+        this.home = home;
+        this.bootstrapServers = bootstrapServers;
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    }
+
+    /** Connects {@code prefix}-0001 .. {@code prefix}-{@code count} (not yet hosted: configure them, then {@link #start}). */
+    public static FleetHarness connect(String prefix, int count) throws IOException {
+        TestCloud cloud = new TestCloud();
+        Path home = Files.createTempDirectory("bulwark-fleet-" + prefix);
+        FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker().bootstrapServers());
+        fleet.cliAt(home, "connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+                "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", prefix, "--count", String.valueOf(count));
+        return fleet;
+    }
+
+    public AgentHost start(Consumer<AgentHostSettings.Builder> configure) throws IOException {
+        AgentHostSettings.Builder settings = AgentHostSettings.builder(home, bootstrapServers)
+                .configCheckInterval(Duration.ofMillis(200))
+                .syncInterval(Duration.ofMinutes(10))
+                .handlerDuration(Duration.ZERO)
+                .durableState(false);
+        configure.accept(settings);
+        host = AgentHost.create(settings.build());
+        host.start();
+        return host;
+    }
+
+    public Path machineHome(String machine) {
+        return home.resolve("machines").resolve(machine);
+    }
+
+    /** Runs {@code bulwark-agent ARGS --home HOME-of-machine} and expects exit 0; returns stdout. */
+    public String cli(String machine, String... args) {
+        return cliAt(machineHome(machine), args);
+    }
+
+    private String cliAt(Path machineHome, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--home");
+        all.add(machineHome.toString());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = AgentCli.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err), Map.of());
+        assertThat(exit).as("bulwark-agent %s\n%s%s", String.join(" ", all), out, err).isZero();
+        return out.toString();
+    }
+
+    public String send(ExtensionOperation operation) {
+        send(Topics.EXTENSION_OPERATIONS, operation.machineId(), Json.encode(operation));
+        return operation.operationId();
+    }
+
+    public void send(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+        producer.flush();
+    }
+
+    /** Everything published to {@code topic} so far whose key is {@code machineId}. */
+    public List<ConsumerRecord<byte[], byte[]>> records(String topic, String machineId) {
+        return readers.computeIfAbsent(topic, t -> new TopicReader(bootstrapServers, t)).records().stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(machineId)).toList();
+    }
+
+    /** The result of {@code operationId}, once published; its key and machine signature are checked. */
+    public OperationResult awaitResult(ExtensionOperation operation) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> resultRecord(operation) != null);
+        ConsumerRecord<byte[], byte[]> record = resultRecord(operation);
+        JsonNode tree = Json.tree(record.value());
+        assertThat(MessageSigner.verify(tree, machineKey(operation.machineId()))).as("machine signature").isTrue();
+        return Json.decodeTree(tree, OperationResult.class, OperationResult.SCHEMA_VERSION);
+    }
+
+    private ConsumerRecord<byte[], byte[]> resultRecord(ExtensionOperation operation) {
+        return records(Topics.EXTENSION_RESULTS, operation.machineId()).stream()
+                .filter(r -> Json.tree(r.value()).path("operationId").asText().equals(operation.operationId()))
+                .findFirst().orElse(null);
+    }
+
+    /** The signing key {@code machineId} registered at connect. */
+    public PublicKey machineKey(String machineId) {
+        String machine = machineId.substring(machineId.lastIndexOf('/') + 1);
+        return Ed25519.decodePublic(cloud.registration(machine).at("/properties/agentPublicKeys/signing").asText());
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> closeables = new ArrayList<>(readers.values());
+        closeables.addAll(List.of(producer, cloud));
+        if (host != null) {
+            closeables.add(0, host);
+        }
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+        try (var files = Files.walk(home)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory: the OS cleans up what is left
+        }
+    }
+}
