@@ -3,9 +3,11 @@ package dev.bulwark.cloud;
 import dev.bulwark.cloud.support.Arm;
 import dev.bulwark.cloud.support.Bodies;
 import dev.bulwark.cloud.support.FakeMachine;
+import dev.bulwark.cloud.support.Packages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -19,6 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The activity log: Azure Monitor's filters, newest first, keyset pages linked by nextLink. */
 @QuarkusTest
 class ActivityLogTest {
+
+    /** Installs and upgrades need published packages. */
+    @BeforeEach
+    void publishPackages() {
+        Packages.ensurePublished("1.0");
+    }
 
     @Test
     void pagesFollowNextLinkNewestFirstWithoutRepeats() {

@@ -102,6 +102,16 @@ class BadRequestTest {
     }
 
     @Test
+    void aBodyOverTheRequestLimitIsRefusedBeforeItIsRead() {
+        FakeMachine machine = FakeMachine.registered();
+        var body = Bodies.extension("1.0");
+        body.with("properties").with("settings").put("padding", "x".repeat(300 * 1024));
+
+        assertError(put(machine.extensionPath("logs"), Arm.API_VERSION, body.toString()), 413, "RequestEntityTooLarge");
+        assertThat(Database.rowsOf(pool, machine.machineId())).isZero();
+    }
+
+    @Test
     void anUnknownPathAnswersInTheArmErrorShape() {
         assertError(given().get("/subscriptions/sub-test/nothing-here"), 404, "NotFound");
     }

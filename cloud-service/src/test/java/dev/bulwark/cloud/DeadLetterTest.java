@@ -3,6 +3,7 @@ package dev.bulwark.cloud;
 import dev.bulwark.cloud.support.Arm;
 import dev.bulwark.cloud.support.Bodies;
 import dev.bulwark.cloud.support.FakeMachine;
+import dev.bulwark.cloud.support.Packages;
 import dev.bulwark.cloud.support.TestKafka;
 import dev.bulwark.model.DeadLetter;
 import dev.bulwark.model.ExtensionOperation;
@@ -12,6 +13,7 @@ import dev.bulwark.model.crypto.Ed25519;
 import dev.bulwark.model.crypto.MessageSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,12 @@ import static org.awaitility.Awaitility.await;
 /** Records that cannot be parsed or verified go to the dead-letter topic; the consumer goes on. */
 @QuarkusTest
 class DeadLetterTest {
+
+    /** Installs and upgrades need published packages. */
+    @BeforeEach
+    void publishPackages() {
+        Packages.ensurePublished("1.0");
+    }
 
     @Test
     void garbageAndForgedResultsAreDeadLetteredAndAGoodResultAfterThemIsApplied() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.cloud.support.Arm;
 import dev.bulwark.cloud.support.Bodies;
 import dev.bulwark.cloud.support.FakeMachine;
+import dev.bulwark.cloud.support.Packages;
 import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.Json;
@@ -17,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,12 @@ import static org.awaitility.Awaitility.await;
 /** The whole round trip of an extension operation: API, signed message on Kafka, agent result, projection. */
 @QuarkusTest
 class ExtensionLifecycleTest {
+
+    /** Installs and upgrades need published packages. */
+    @BeforeEach
+    void publishPackages() {
+        Packages.ensurePublished("1.0", "1.1", "1.9", "1.10");
+    }
 
     @Test
     void anInstallIsSignedSealedForTheMachineAndLoggedOnceWhenItSucceeds() throws Exception {
@@ -63,7 +71,7 @@ class ExtensionLifecycleTest {
         assertThat(operation.correlationId()).isEqualTo(correlationId);
         assertThat(operation.machineId()).isEqualTo(machine.machineId());
         assertThat(operation.extension().settings().get("endpoint").asText()).isEqualTo("https://logs.example.test");
-        assertThat(operation.packageRef()).isNull();
+        assertThat(operation.packageRef()).isNotNull();
         assertThat(new String(received.value(), StandardCharsets.UTF_8)).doesNotContain("s3cret-token");
         byte[] opened = SealedBox.open(operation.extension().protectedSettings(), machine.encryptionKeys.getPrivate(),
                 machine.machineId(), operationId);

@@ -2,11 +2,13 @@ package dev.bulwark.cloud;
 
 import dev.bulwark.cloud.support.Arm;
 import dev.bulwark.cloud.support.FakeMachine;
+import dev.bulwark.cloud.support.Packages;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.OperationKind;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -15,6 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** PATCH changes only the properties it names; it needs an existing extension. */
 @QuarkusTest
 class ExtensionPatchTest {
+
+    /** Installs and upgrades need published packages. */
+    @BeforeEach
+    void publishPackages() {
+        Packages.ensurePublished("1.0");
+    }
 
     @Test
     void aPatchOfSettingsReconfiguresAndKeepsEverythingElse() {

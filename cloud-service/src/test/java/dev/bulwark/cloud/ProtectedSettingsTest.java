@@ -4,10 +4,12 @@ import dev.bulwark.cloud.support.Arm;
 import dev.bulwark.cloud.support.Bodies;
 import dev.bulwark.cloud.support.Database;
 import dev.bulwark.cloud.support.FakeMachine;
+import dev.bulwark.cloud.support.Packages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
@@ -22,6 +24,12 @@ import static org.awaitility.Awaitility.await;
 class ProtectedSettingsTest {
     @Inject
     Pool pool;
+
+    /** Installs and upgrades need published packages. */
+    @BeforeEach
+    void publishPackages() {
+        Packages.ensurePublished("1.0");
+    }
 
     @Test
     void protectedSettingsAreNeverStoredInTheDatabaseNorReturned() {

@@ -1,5 +1,6 @@
 package dev.bulwark.cloud.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -29,6 +30,13 @@ public interface CloudConfig {
     /** A machine silent this long shows as Disconnected (Arc: 15 minutes). */
     @WithDefault("PT15M")
     Duration disconnectedAfter();
+
+    /**
+     * Largest JSON request body of the API. Package uploads have their own limit
+     * ({@code bulwark.storage.max-package-size}); see {@code RequestSizeLimits}.
+     */
+    @WithDefault("4M")
+    MemorySize maxRequestSize();
 
     Outbox outbox();
 

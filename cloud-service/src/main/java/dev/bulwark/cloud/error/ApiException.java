@@ -1,5 +1,7 @@
 package dev.bulwark.cloud.error;
 
+import java.util.List;
+
 /**
  * A request the API refuses, with the ARM error code and a message for the caller that names the
  * offending field. Thrown before anything is written, so refused requests change nothing.
@@ -7,11 +9,21 @@ package dev.bulwark.cloud.error;
 public class ApiException extends RuntimeException {
     private final ArmErrorCode code;
     private final String target;
+    private final List<Detail> details;
 
-    public ApiException(ArmErrorCode code, String message, String target) {
+    /** ARM's nested {@code details[]}: a more specific reason than the top-level code. */
+    public record Detail(String code, String message) {
+    }
+
+    public ApiException(ArmErrorCode code, String message, String target, List<Detail> details) {
         super(message, null, false, false);
         this.code = code;
         this.target = target;
+        this.details = List.copyOf(details);
+    }
+
+    public ApiException(ArmErrorCode code, String message, String target) {
+        this(code, message, target, List.of());
     }
 
     public ApiException(ArmErrorCode code, String message) {
@@ -38,5 +50,9 @@ public class ApiException extends RuntimeException {
     /** The field, header or parameter at fault, or null. */
     public String target() {
         return target;
+    }
+
+    public List<Detail> details() {
+        return details;
     }
 }

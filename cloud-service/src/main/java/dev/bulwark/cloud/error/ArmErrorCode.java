@@ -21,6 +21,20 @@ public enum ArmErrorCode {
     InvalidFilter(Status.BAD_REQUEST),
     /** The machine, extension or operation does not exist. */
     ResourceNotFound(Status.NOT_FOUND),
+    /**
+     * An install or upgrade names a publisher/type/version that was never published here: without a
+     * package in the signed catalog no agent could install it.
+     */
+    ExtensionVersionNotFound(Status.NOT_FOUND),
+    /**
+     * An uploaded package failed publishing intake (archive rules, manifest, identity, malware scan);
+     * {@code details[0].code} is the {@code VerificationFailure} reason, e.g. MalwareDetected.
+     */
+    InvalidExtensionPackage(Status.BAD_REQUEST),
+    /** The version is already published with other bytes; published versions never change. */
+    ExtensionVersionConflict(Status.CONFLICT),
+    /** The request body is larger than the limit for its route (package uploads have their own). */
+    RequestEntityTooLarge(Status.REQUEST_ENTITY_TOO_LARGE),
     /** Two requests created the same resource at once; the loser may retry. */
     Conflict(Status.CONFLICT),
     /** No route matches the path. */
@@ -49,6 +63,7 @@ public enum ArmErrorCode {
             case 404 -> NotFound;
             case 405 -> MethodNotAllowed;
             case 406 -> NotAcceptable;
+            case 413 -> RequestEntityTooLarge;
             case 415 -> UnsupportedMediaType;
             default -> status >= 500 ? InternalServerError : BadRequest;
         };

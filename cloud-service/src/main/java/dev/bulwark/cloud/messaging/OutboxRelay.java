@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Publishes the outbox to {@value Topics#EXTENSION_OPERATIONS}, keyed by machine id, in batches.
+ * Publishes the outbox to the topic of each row ({@value Topics#EXTENSION_OPERATIONS},
+ * {@value Topics#GUEST_ASSIGNMENTS}), keyed by machine id, in batches.
  *
  * <p>Why an outbox: the operation row and the message must both exist or neither. Writing the message
  * in the request's transaction and publishing it afterwards gives that without distributed transactions;
@@ -98,7 +99,7 @@ public class OutboxRelay {
 
     private void publish(List<PendingMessage> batch) {
         List<ProducerRecord<byte[], byte[]>> records = batch.stream()
-                .map(message -> new ProducerRecord<>(Topics.EXTENSION_OPERATIONS,
+                .map(message -> new ProducerRecord<>(message.topic(),
                         message.machineId().getBytes(StandardCharsets.UTF_8),
                         message.payload().getBytes(StandardCharsets.UTF_8)))
                 .toList();

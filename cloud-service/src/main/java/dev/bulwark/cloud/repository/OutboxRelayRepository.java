@@ -26,7 +26,7 @@ public class OutboxRelayRepository {
     @Inject
     Pool pool;
 
-    public record PendingMessage(long id, String machineId, String payload) {
+    public record PendingMessage(long id, String topic, String machineId, String payload) {
     }
 
     /**
@@ -65,9 +65,10 @@ public class OutboxRelayRepository {
         }
         List<PendingMessage> batch = new ArrayList<>();
         for (Row row : connection.preparedQuery(
-                        "SELECT id, machine_id, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED")
+                        "SELECT id, topic, machine_id, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(limit)).await().atMost(TIMEOUT)) {
-            batch.add(new PendingMessage(row.getLong("id"), row.getString("machine_id"), row.getString("payload")));
+            batch.add(new PendingMessage(row.getLong("id"), row.getString("topic"), row.getString("machine_id"),
+                    row.getString("payload")));
         }
         if (batch.isEmpty()) {
             return 0;

@@ -138,35 +138,11 @@ public class ResultProjectionRepository {
     }
 
     private static Uni<Void> insertEvents(SqlConnection connection, List<Outcome> outcomes, OffsetDateTime time) {
-        List<ActivityEventEntity> events = outcomes.stream().map(Outcome::event).toList();
-        return connection.preparedQuery("INSERT INTO activity_event (event_data_id, subscription_id, resource_group,"
-                        + " resource_id, correlation_id, operation_id, operation_name, event_name, status, sub_status, level,"
-                        + " caller, status_code, error_code, message, event_timestamp, submission_timestamp)"
-                        + " SELECT v.*, $16::timestamptz, $16::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],"
-                        + " $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],"
-                        + " $14::text[], $15::text[]) AS v")
-                .execute(Tuple.from(List.of(
-                        column(events, e -> e.eventDataId, UUID[]::new),
-                        column(events, e -> e.subscriptionId, String[]::new),
-                        column(events, e -> e.resourceGroup, String[]::new),
-                        column(events, e -> e.resourceId, String[]::new),
-                        column(events, e -> e.correlationId, String[]::new),
-                        column(events, e -> e.operationId, UUID[]::new),
-                        column(events, e -> e.operationName, String[]::new),
-                        column(events, e -> e.eventName, String[]::new),
-                        column(events, e -> e.status, String[]::new),
-                        column(events, e -> e.subStatus, String[]::new),
-                        column(events, e -> e.level, String[]::new),
-                        column(events, e -> e.caller, String[]::new),
-                        column(events, e -> e.statusCode, String[]::new),
-                        column(events, e -> e.errorCode, String[]::new),
-                        column(events, e -> e.message, String[]::new),
-                        time)))
-                .replaceWithVoid();
+        return ActivityEventBatch.insert(connection, outcomes.stream().map(Outcome::event).toList(), time);
     }
 
     private static <T, C> C[] column(List<T> rows, Function<T, C> value, IntFunction<C[]> array) {
-        return rows.stream().map(value).toArray(array);
+        return ActivityEventBatch.column(rows, value, array);
     }
 
     private static OperationEntity operation(Row row) {

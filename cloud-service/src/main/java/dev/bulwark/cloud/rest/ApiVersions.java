@@ -9,6 +9,8 @@ import java.util.List;
 final class ApiVersions {
     /** Stable Microsoft.HybridCompute versions whose shapes this service follows. */
     static final List<String> HYBRID_COMPUTE = List.of("2024-07-10", "2025-06-01");
+    /** Microsoft.GuestConfiguration versions whose assignment shape this service follows. */
+    static final List<String> GUEST_CONFIGURATION = List.of("2024-04-05", "2022-01-25");
     /** The Azure Monitor activity-log API version. */
     static final List<String> ACTIVITY_LOG = List.of("2015-04-01");
 
@@ -17,6 +19,10 @@ final class ApiVersions {
 
     static void requireHybridCompute(String apiVersion) {
         require(apiVersion, HYBRID_COMPUTE, "Microsoft.HybridCompute");
+    }
+
+    static void requireGuestConfiguration(String apiVersion) {
+        require(apiVersion, GUEST_CONFIGURATION, "Microsoft.GuestConfiguration");
     }
 
     static void requireActivityLog(String apiVersion) {

@@ -23,7 +23,9 @@ public class ArmErrorMapper {
 
     @ServerExceptionMapper
     public RestResponse<ErrorResponse> refused(ApiException e) {
-        return respond(e.code(), e.getMessage(), e.target());
+        var details = e.details().stream().map(d -> new ErrorResponse.Detail(d.code(), d.message(), null)).toList();
+        return RestResponse.ResponseBuilder.create(e.code().status(), ErrorResponse.of(e.code().name(), e.getMessage(),
+                e.target(), details)).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /** Errors of the HTTP layer itself: unknown route, wrong method, unsupported media type. */
@@ -69,6 +71,7 @@ public class ArmErrorMapper {
             case 404 -> "No resource or operation exists at this path.";
             case 405 -> "This HTTP method is not supported on this path.";
             case 406 -> "This API answers application/json only.";
+            case 413 -> "The request content is larger than this API accepts.";
             case 415 -> "Send the request content as application/json.";
             default -> "The request was refused (HTTP " + status + ").";
         };

@@ -7,6 +7,8 @@ import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.model.Json;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -93,6 +95,32 @@ final class JsonBody {
             throw ApiException.invalidParameter(path(name), "Property '" + path(name) + "' must be true or false.");
         }
         return value.booleanValue();
+    }
+
+    /** An array of {@code min} to {@code max} objects; element paths read {@code name[i].}. */
+    List<JsonBody> requiredObjectArray(String name, int min, int max) {
+        JsonNode value = present(name);
+        if (value == null) {
+            throw ApiException.missingProperty(path(name));
+        }
+        if (!value.isArray() || value.size() < min || value.size() > max) {
+            throw ApiException.invalidParameter(path(name), "Property '" + path(name) + "' must be an array of " + min
+                    + " to " + max + " objects.");
+        }
+        List<JsonBody> elements = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            String element = path(name) + "[" + i + "]";
+            if (!value.get(i).isObject()) {
+                throw ApiException.invalidParameter(element, "Property '" + element + "' must be a JSON object.");
+            }
+            elements.add(new JsonBody((ObjectNode) value.get(i), element + "."));
+        }
+        return elements;
+    }
+
+    /** Whether the property is given (not absent, not null). */
+    boolean has(String name) {
+        return present(name) != null;
     }
 
     Iterable<Map.Entry<String, JsonNode>> fields() {

@@ -4,6 +4,7 @@ import dev.bulwark.cloud.rest.model.MachineView;
 import dev.bulwark.cloud.service.MachineAddress;
 import dev.bulwark.cloud.service.MachineService;
 import dev.bulwark.cloud.repository.entity.MachineEntity;
+import dev.bulwark.cloud.signing.CatalogSigningKey;
 import dev.bulwark.cloud.signing.CloudSigningKey;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -22,7 +23,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * {@code Microsoft.HybridCompute/machines}: an agent's {@code connect} registers its machine with its
- * public keys and learns the cloud's signing key from the answer.
+ * public keys and learns the cloud's signing key and the catalog keys from the answer.
  */
 @Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.HybridCompute/machines/{machineName}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,6 +32,8 @@ public class MachineResource {
     MachineService machines;
     @Inject
     CloudSigningKey signingKey;
+    @Inject
+    CatalogSigningKey catalogKey;
 
     @PUT
     @Operation(summary = "Register or re-register a machine (201 when new, 200 when known)")
@@ -56,6 +59,7 @@ public class MachineResource {
     }
 
     private MachineView view(MachineEntity machine) {
-        return MachineView.of(machine, machines.statusOf(machine), signingKey.publicKeyBase64());
+        return MachineView.of(machine, machines.statusOf(machine), signingKey.publicKeyBase64(),
+                catalogKey.publicKeysBase64());
     }
 }

@@ -22,13 +22,28 @@ public final class ActivityEvents {
     private ActivityEvents() {
     }
 
+    /** What both events of one operation share: where, which request, who. */
+    public record Subject(String subscriptionId, String resourceGroup, String resourceId, String correlationId,
+                          UUID operationId, String operationName, String caller) {
+
+        static Subject of(OperationEntity operation) {
+            return new Subject(operation.subscriptionId, operation.resourceGroup, operation.extensionResourceId,
+                    operation.correlationId, operation.operationId, operation.operationName, operation.caller);
+        }
+    }
+
     /** Logged with the request that started the operation: HTTP 202 Accepted. */
     public static ActivityEventEntity started(OperationEntity operation, String message) {
-        ActivityEventEntity event = common(operation, operation.startTime);
+        return started(Subject.of(operation), "Accepted", operation.startTime, message);
+    }
+
+    /** Logged with the request that started the operation, answered with {@code subStatus} (Accepted, Created, OK). */
+    public static ActivityEventEntity started(Subject subject, String subStatus, Instant at, String message) {
+        ActivityEventEntity event = common(subject, at);
         event.eventName = BEGIN_REQUEST;
         event.status = STARTED;
-        event.subStatus = "Accepted";
-        event.statusCode = "Accepted";
+        event.subStatus = subStatus;
+        event.statusCode = subStatus;
         event.level = INFORMATIONAL;
         event.message = message;
         return event;
@@ -37,7 +52,12 @@ public final class ActivityEvents {
     /** Logged once, when the machine's result for the operation is applied. */
     public static ActivityEventEntity outcome(OperationEntity operation, boolean succeeded, String errorCode,
                                               String message, Instant at) {
-        ActivityEventEntity event = common(operation, at);
+        return outcome(Subject.of(operation), succeeded, errorCode, message, at);
+    }
+
+    public static ActivityEventEntity outcome(Subject subject, boolean succeeded, String errorCode, String message,
+                                              Instant at) {
+        ActivityEventEntity event = common(subject, at);
         event.eventName = END_REQUEST;
         event.status = succeeded ? SUCCEEDED : FAILED;
         event.subStatus = succeeded ? "OK" : "BadRequest";
@@ -48,16 +68,16 @@ public final class ActivityEvents {
         return event;
     }
 
-    private static ActivityEventEntity common(OperationEntity operation, Instant at) {
+    private static ActivityEventEntity common(Subject subject, Instant at) {
         ActivityEventEntity event = new ActivityEventEntity();
         event.eventDataId = UUID.randomUUID();
-        event.subscriptionId = operation.subscriptionId;
-        event.resourceGroup = operation.resourceGroup;
-        event.resourceId = operation.extensionResourceId;
-        event.correlationId = operation.correlationId;
-        event.operationId = operation.operationId;
-        event.operationName = operation.operationName;
-        event.caller = operation.caller;
+        event.subscriptionId = subject.subscriptionId();
+        event.resourceGroup = subject.resourceGroup();
+        event.resourceId = subject.resourceId();
+        event.correlationId = subject.correlationId();
+        event.operationId = subject.operationId();
+        event.operationName = subject.operationName();
+        event.caller = subject.caller();
         event.eventTimestamp = at;
         event.submissionTimestamp = at;
         return event;

@@ -1,17 +1,32 @@
 package dev.bulwark.cloud.service;
 
-/** The ARM operations that write the activity log, with the names Azure shows for them. */
+/**
+ * The ARM operations that write the activity log, with the names Azure shows for them and the resource
+ * type they act on (the event's {@code resourceType}; its provider is the part before the first '/').
+ */
 public enum ArmOperation {
-    EXTENSION_WRITE("Microsoft.HybridCompute/machines/extensions/write", "Create or Update Machine Extension"),
-    EXTENSION_DELETE("Microsoft.HybridCompute/machines/extensions/delete", "Delete Machine Extension"),
-    UPGRADE_EXTENSIONS("Microsoft.HybridCompute/machines/upgradeExtensions/action", "Upgrade Machine Extensions");
+    EXTENSION_WRITE("Microsoft.HybridCompute/machines/extensions/write", "Create or Update Machine Extension",
+            ArmOperation.EXTENSIONS),
+    EXTENSION_DELETE("Microsoft.HybridCompute/machines/extensions/delete", "Delete Machine Extension", ArmOperation.EXTENSIONS),
+    /** Logged per extension it upgrades, on the extension's resource. */
+    UPGRADE_EXTENSIONS("Microsoft.HybridCompute/machines/upgradeExtensions/action", "Upgrade Machine Extensions",
+            ArmOperation.EXTENSIONS),
+    GUEST_ASSIGNMENT_WRITE("Microsoft.GuestConfiguration/guestConfigurationAssignments/write",
+            "Create or Update Guest Configuration Assignment", ArmOperation.GUEST_ASSIGNMENTS),
+    GUEST_ASSIGNMENT_DELETE("Microsoft.GuestConfiguration/guestConfigurationAssignments/delete",
+            "Delete Guest Configuration Assignment", ArmOperation.GUEST_ASSIGNMENTS);
+
+    private static final String EXTENSIONS = "Microsoft.HybridCompute/machines/extensions";
+    private static final String GUEST_ASSIGNMENTS = "Microsoft.GuestConfiguration/guestConfigurationAssignments";
 
     private final String value;
     private final String localizedValue;
+    private final String resourceType;
 
-    ArmOperation(String value, String localizedValue) {
+    ArmOperation(String value, String localizedValue, String resourceType) {
         this.value = value;
         this.localizedValue = localizedValue;
+        this.resourceType = resourceType;
     }
 
     public String value() {
@@ -22,13 +37,29 @@ public enum ArmOperation {
         return localizedValue;
     }
 
-    /** The display name of a stored operation name; the name itself when it is not one of ours. */
-    public static String localizedValueOf(String value) {
+    public String resourceType() {
+        return resourceType;
+    }
+
+    /** The stored operation name's enum constant, or null when it is not one of ours. */
+    public static ArmOperation of(String value) {
         for (ArmOperation operation : values()) {
             if (operation.value.equalsIgnoreCase(value)) {
-                return operation.localizedValue;
+                return operation;
             }
         }
-        return value;
+        return null;
+    }
+
+    /** The display name of a stored operation name; the name itself when it is not one of ours. */
+    public static String localizedValueOf(String value) {
+        ArmOperation operation = of(value);
+        return operation == null ? value : operation.localizedValue;
+    }
+
+    /** The resource type of a stored operation name: ours, or the name without its last segment. */
+    public static String resourceTypeOf(String value) {
+        ArmOperation operation = of(value);
+        return operation != null ? operation.resourceType : value.substring(0, Math.max(0, value.lastIndexOf('/')));
     }
 }

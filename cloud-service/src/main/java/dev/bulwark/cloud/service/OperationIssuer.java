@@ -1,6 +1,8 @@
 package dev.bulwark.cloud.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.cloud.error.ApiException;
+import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.cloud.repository.ActivityEventRepository;
 import dev.bulwark.cloud.repository.ExtensionRepository;
 import dev.bulwark.cloud.repository.OperationRepository;
@@ -16,6 +18,7 @@ import dev.bulwark.model.ExtensionSpec;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationKind;
 import dev.bulwark.model.SealedSettings;
+import dev.bulwark.model.Topics;
 import dev.bulwark.model.crypto.SealedBox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,12 +72,25 @@ public class OperationIssuer {
                 .replaceWith(operation);
     }
 
+    /** Install and upgrade need a published package; update (same version) and delete need none. */
     private Uni<Optional<PackageLocator.PackageReferences>> packageReferences(OperationKind kind, ExtensionEntity extension) {
         if (kind != OperationKind.INSTALL && kind != OperationKind.UPGRADE) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return packages.locate(new ExtensionId(extension.publisher, extension.type),
-                extension.typeHandlerVersion);
+        return packages.locate(new ExtensionId(extension.publisher, extension.type), extension.typeHandlerVersion)
+                .invoke(found -> {
+                    if (found.isEmpty()) {
+                        throw versionNotFound(extension);
+                    }
+                });
+    }
+
+    private static ApiException versionNotFound(ExtensionEntity extension) {
+        return new ApiException(ArmErrorCode.ExtensionVersionNotFound, "Extension " + extension.publisher + "/"
+                + extension.type + " version " + extension.typeHandlerVersion + " is not published in this cloud, so no"
+                + " machine could verify and install it. Publish it first (PUT .../publishers/" + extension.publisher
+                + "/extensionTypes/" + extension.type + "/versions/" + extension.typeHandlerVersion
+                + ") or choose a published version.", "properties.typeHandlerVersion");
     }
 
     private OutboxMessageEntity outboxMessage(OperationEntity operation, ExtensionEntity extension, SealedSettings sealed,
@@ -89,6 +105,7 @@ public class OperationIssuer {
                 refs.map(PackageLocator.PackageReferences::catalog).orElse(null),
                 operation.startTime, null));
         OutboxMessageEntity row = new OutboxMessageEntity();
+        row.topic = Topics.EXTENSION_OPERATIONS;
         row.machineId = operation.machineId;
         row.payload = Json.encodeToString(message);
         row.createdAt = operation.startTime;

@@ -9,12 +9,13 @@ import java.util.Optional;
 
 /**
  * The seam to package publishing: where an agent downloads the package of an extension version and
- * the signed catalog that vouches for it. Install and upgrade operations carry these references when
- * the cloud knows the package; otherwise the {@code package} and {@code catalog} fields are absent.
- * Called inside the request's transaction, so a database-backed implementation joins it.
+ * the signed catalog that vouches for it. Install and upgrade operations must carry these references:
+ * a version that was never published is refused ({@code ExtensionVersionNotFound}) before anything is
+ * stored. Called inside the request's session, so a database-backed implementation joins it.
  */
 public interface PackageLocator {
 
+    /** Empty when this publisher/type/version was never published. */
     Uni<Optional<PackageReferences>> locate(ExtensionId extension, String version);
 
     record PackageReferences(PackageRef packageRef, CatalogRef catalog) {

@@ -4,21 +4,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.model.AgentConfiguration;
 import dev.bulwark.model.AgentReport;
 import dev.bulwark.model.ExtensionOperation;
+import dev.bulwark.model.GuestAssignment;
+import dev.bulwark.model.GuestComplianceReport;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
 import dev.bulwark.model.OperationResult;
 import dev.bulwark.model.ResultStatus;
 import dev.bulwark.model.Topics;
+import dev.bulwark.model.catalog.TrustedKeys;
 import dev.bulwark.model.crypto.Ed25519;
 import dev.bulwark.model.crypto.MessageSigner;
 import dev.bulwark.model.crypto.SealedBox;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import static io.restassured.RestAssured.given;
 
@@ -33,6 +39,7 @@ public final class FakeMachine {
     public final KeyPair signingKeys = Ed25519.generate();
     public final KeyPair encryptionKeys = SealedBox.generateKeyPair();
     private String cloudSigningKey;
+    private List<String> catalogSigningKeys;
 
     private FakeMachine(String subscription, String resourceGroup, String name) {
         this.subscription = subscription;
@@ -71,13 +78,20 @@ public final class FakeMachine {
     }
 
     public void register() {
-        cloudSigningKey = given().contentType(ContentType.JSON).body(registrationBody())
+        JsonPath registered = given().contentType(ContentType.JSON).body(registrationBody())
                 .queryParam("api-version", Arm.API_VERSION)
-                .put(path()).then().statusCode(201).extract().path("properties.cloudSigningKey");
+                .put(path()).then().statusCode(201).extract().jsonPath();
+        cloudSigningKey = registered.getString("properties.cloudSigningKey");
+        catalogSigningKeys = registered.getList("properties.catalogSigningKeys", String.class);
     }
 
     public String cloudSigningKey() {
         return cloudSigningKey;
+    }
+
+    /** What {@code connect} takes as the machine's catalog trust roots. */
+    public TrustedKeys catalogTrustRoots() {
+        return TrustedKeys.of(catalogSigningKeys.stream().map(Ed25519::decodePublic).toList());
     }
 
     public Response putExtension(String extension, ObjectNode body) {
@@ -101,6 +115,27 @@ public final class FakeMachine {
     }
 
     public record ReceivedOperation(ExtensionOperation operation, byte[] value, String key) {
+    }
+
+    public String guestAssignmentPath(String name) {
+        return path() + "/providers/Microsoft.GuestConfiguration/guestConfigurationAssignments/" + name;
+    }
+
+    /** The first GuestAssignment for this machine that {@code matches}, as it arrived on Kafka. */
+    public ConsumerRecord<byte[], byte[]> awaitGuestAssignment(Predicate<GuestAssignment> matches) {
+        return TestKafka.awaitRecord(Topics.GUEST_ASSIGNMENTS, r -> machineId().equals(TestKafka.text(r.key()))
+                && matches.test(Json.decode(r.value(), GuestAssignment.class, GuestAssignment.SCHEMA_VERSION)));
+    }
+
+    public GuestComplianceReport complianceReport(String assignmentId, String name, String status, String errorCode,
+                                                  String message, List<GuestComplianceReport.RuleResult> rules,
+                                                  Instant evaluatedAt) {
+        return MessageSigner.sign(new GuestComplianceReport(GuestComplianceReport.SCHEMA_VERSION, assignmentId, machineId(),
+                name, status, errorCode, message, rules, evaluatedAt, null), signingKeys.getPrivate());
+    }
+
+    public void send(GuestComplianceReport report) {
+        TestKafka.send(Topics.GUEST_COMPLIANCE, machineId(), Json.encode(report));
     }
 
     public OperationResult succeeded(ExtensionOperation operation) {

@@ -10,8 +10,8 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * A signed ExtensionOperation waiting to be published, written in the transaction that decided it.
- * Deleted by the relay once Kafka acknowledged it.
+ * A signed cloud-to-agent message (ExtensionOperation or GuestAssignment) waiting to be published, written
+ * in the transaction that decided it. Deleted by the relay once Kafka acknowledged it.
  */
 @Entity
 @Table(name = "outbox")
@@ -20,10 +20,12 @@ public class OutboxMessageEntity {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
+    /** {@code Topics.EXTENSION_OPERATIONS} or {@code Topics.GUEST_ASSIGNMENTS}. */
+    public String topic;
     /** The record key. */
     @Column(name = "machine_id")
     public String machineId;
-    /** The record value: ExtensionOperation JSON, protected settings only in sealed form. */
+    /** The record value: the signed message's JSON (protected settings only in sealed form). */
     public String payload;
     @Column(name = "created_at")
     public Instant createdAt;

@@ -29,9 +29,14 @@ public record ActivityEventView(Authorization authorization, String caller, Loca
                 event.resourceId + "/events/" + event.eventDataId + "/ticks/" + ticks, event.level,
                 event.operationId.toString(),
                 new LocalizableString(event.operationName, ArmOperation.localizedValueOf(event.operationName)),
-                event.resourceGroup, LocalizableString.of("Microsoft.HybridCompute"),
-                LocalizableString.of("Microsoft.HybridCompute/machines/extensions"), event.resourceId,
+                event.resourceGroup, LocalizableString.of(provider(event.operationName)),
+                LocalizableString.of(ArmOperation.resourceTypeOf(event.operationName)), event.resourceId,
                 LocalizableString.of(event.status), LocalizableString.of(event.subStatus), event.subscriptionId,
                 new Properties(event.statusCode, event.errorCode, event.message));
+    }
+
+    private static String provider(String operationName) {
+        int slash = operationName.indexOf('/');
+        return slash < 0 ? operationName : operationName.substring(0, slash);
     }
 }

@@ -7,6 +7,7 @@ import dev.bulwark.model.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 /** A machine as ARM shows {@code Microsoft.HybridCompute/machines}. */
 public record MachineView(String id, String name, String type, String location, Properties properties) {
@@ -15,15 +16,19 @@ public record MachineView(String id, String name, String type, String location, 
     /**
      * {@code agentConfiguration}: the agent's local settings from its latest report, read-only.
      * {@code cloudSigningKey}: base64 X.509 Ed25519 key the agent verifies every operation with.
+     * {@code catalogSigningKeys}: base64 X.509 Ed25519 keys of the signed catalog, which {@code connect} takes
+     * as the machine's first catalog trust roots (later changed only by {@code package trust} on the machine).
      */
     public record Properties(String provisioningState, String status, String agentVersion, Instant lastStatusChange,
-                             JsonNode agentConfiguration, String cloudSigningKey) {
+                             JsonNode agentConfiguration, String cloudSigningKey, List<String> catalogSigningKeys) {
     }
 
-    public static MachineView of(MachineEntity machine, MachineStatus status, String cloudSigningKey) {
+    public static MachineView of(MachineEntity machine, MachineStatus status, String cloudSigningKey,
+                                 List<String> catalogSigningKeys) {
         JsonNode configuration = machine.agentConfiguration == null ? null
                 : Json.tree(machine.agentConfiguration.getBytes(StandardCharsets.UTF_8));
         return new MachineView(machine.resourceId, machine.name, TYPE, machine.location, new Properties("Succeeded",
-                status.status(), machine.agentVersion, status.lastStatusChange(), configuration, cloudSigningKey));
+                status.status(), machine.agentVersion, status.lastStatusChange(), configuration, cloudSigningKey,
+                catalogSigningKeys));
     }
 }

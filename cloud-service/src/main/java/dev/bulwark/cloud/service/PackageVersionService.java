@@ -1,0 +1,41 @@
+package dev.bulwark.cloud.service;
+
+import dev.bulwark.cloud.error.ApiException;
+import dev.bulwark.cloud.error.ArmErrorCode;
+import dev.bulwark.cloud.repository.CatalogVersionRepository;
+import dev.bulwark.cloud.repository.PackageVersionRepository;
+import dev.bulwark.cloud.repository.entity.CatalogVersionEntity;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+
+/** Reads of published versions and of the current catalog; {@link PackagePublisher} writes them. */
+@ApplicationScoped
+public class PackageVersionService {
+    @Inject
+    PackageVersionRepository packages;
+    @Inject
+    CatalogVersionRepository catalogs;
+
+    @WithSession
+    public Uni<List<PublishedPackage>> list(PackageVersionAddress type) {
+        return packages.list(type.publisher(), type.type()).map(found -> found.stream().map(PublishedPackage::of).toList());
+    }
+
+    @WithSession
+    public Uni<PublishedPackage> get(PackageVersionAddress address) {
+        return packages.find(address.publisher(), address.type(), address.version())
+                .onItem().ifNull().failWith(() -> new ApiException(ArmErrorCode.ResourceNotFound, "Extension "
+                        + address.publisher() + "/" + address.type() + " version " + address.version() + " is not published."))
+                .map(PublishedPackage::of);
+    }
+
+    @WithSession
+    public Uni<CatalogVersionEntity> currentCatalog() {
+        return catalogs.current().onItem().ifNull().failWith(() -> new ApiException(ArmErrorCode.ResourceNotFound,
+                "No catalog has been issued yet."));
+    }
+}
