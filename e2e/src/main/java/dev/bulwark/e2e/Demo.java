@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * Everything runs for real (Kafka, PostgreSQL, the packaged cloud and agent) and stops at the end.
  */
 public final class Demo {
-    static final String SUBSCRIPTION = "00000000-0000-0000-0000-00000000d3m0";
+    static final String SUBSCRIPTION = "00000000-0000-0000-0000-0000000000de";
     static final String RESOURCE_GROUP = "demo-rg";
     static final String EXTENSION = "LogShipper";
     static final String PUBLISHER = "Contoso.Monitoring";
