@@ -82,6 +82,7 @@ public final class GuestStore {
     /**
      * Keeps, withdraws or ignores {@code incoming}; {@code reported} is the digest of the evaluation about to
      * be reported (ignored for a withdrawal). Idempotent on the assignment id: a redelivery replaces the copy.
+     * A machine keeps one assignment per name: a newer id of the same name replaces the older one.
      */
     public Acceptance accept(GuestAssignment incoming, String reported) throws IOException {
         return FileLocks.withLock(file.resolveSibling(LOCK_NAME), () -> {
@@ -90,10 +91,15 @@ public final class GuestStore {
             Instant withdrawn = state.removed().get(id);
             Kept kept = state.assignments().get(id);
             if ((withdrawn != null && !incoming.issuedAt().isAfter(withdrawn))
-                    || (kept != null && incoming.issuedAt().isBefore(kept.assignment().issuedAt()))) {
+                    || (kept != null && incoming.issuedAt().isBefore(kept.assignment().issuedAt()))
+                    || state.assignments().values().stream().anyMatch(k -> isOtherVersionOf(k, incoming)
+                            && k.assignment().issuedAt().isAfter(incoming.issuedAt()))) {
                 return Acceptance.STALE;
             }
             Map<String, Kept> assignments = new TreeMap<>(state.assignments());
+            // The cloud issues a new assignmentId each time an assignment is written: the newest copy of a
+            // name replaces the older ones, which would otherwise be evaluated (and reported) for ever.
+            assignments.values().removeIf(k -> isOtherVersionOf(k, incoming));
             Map<String, Instant> removed = new TreeMap<>(state.removed());
             if (incoming.removed()) {
                 assignments.remove(id);
@@ -124,6 +130,11 @@ public final class GuestStore {
             write(new State(assignments, state.removed()));
             return true;
         });
+    }
+
+    private static boolean isOtherVersionOf(Kept kept, GuestAssignment incoming) {
+        return kept.assignment().name().equalsIgnoreCase(incoming.name())
+                && !kept.assignment().assignmentId().equals(incoming.assignmentId());
     }
 
     private void write(State state) throws IOException {
