@@ -17,6 +17,7 @@ import java.time.Duration;
 public final class CloudApi {
     public static final String API_VERSION = "2024-07-10";
     public static final String ACTIVITY_LOG_API_VERSION = "2015-04-01";
+    public static final String GUEST_CONFIGURATION_API_VERSION = "2024-04-05";
 
     private final String baseUrl;
     private final String subscription;
@@ -54,6 +55,19 @@ public final class CloudApi {
 
     public Response getExtension(String machine, String extension) {
         return send("GET", extensionPath(machine, extension) + "?api-version=" + API_VERSION, null);
+    }
+
+    public String guestAssignmentPath(String machine, String assignment) {
+        return machinePath(machine) + "/providers/Microsoft.GuestConfiguration/guestConfigurationAssignments/" + assignment
+                + "?api-version=" + GUEST_CONFIGURATION_API_VERSION;
+    }
+
+    public Response putGuestAssignment(String machine, String assignment, ObjectNode body) {
+        return send("PUT", guestAssignmentPath(machine, assignment), Json.encodeToString(body));
+    }
+
+    public Response getGuestAssignment(String machine, String assignment) {
+        return send("GET", guestAssignmentPath(machine, assignment), null);
     }
 
     public Response getMachine(String machine) {

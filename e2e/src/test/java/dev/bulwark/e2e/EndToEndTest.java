@@ -1,6 +1,9 @@
 package dev.bulwark.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.model.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,6 +188,31 @@ class EndToEndTest {
                     .filter(p -> !p.toString().endsWith(".protected")).toList())
                     .as("nothing of the refused package is left on the machine").isEmpty();
         }
+    }
+
+    @Test
+    void guestConfigurationIsEvaluatedOnlyWhereTheLocalRulesAllowIt() throws Exception {
+        Path present = Files.createTempFile("bulwark-e2e-audit", ".conf");
+        Files.writeString(present, "PermitRootLogin no\n");
+        ObjectNode body = Json.MAPPER.createObjectNode().put("location", "local");
+        ObjectNode configuration = body.putObject("properties").putObject("guestConfiguration")
+                .put("name", "ssh-hardening").put("version", "1.0");
+        ArrayNode rules = configuration.putArray("rules");
+        rules.addObject().put("id", "config-present").put("kind", "FileExists").put("path", present.toString());
+        rules.addObject().put("id", "no-root-login").put("kind", "FileContains").put("path", present.toString())
+                .put("pattern", "PermitRootLogin no");
+
+        for (String machine : List.of("e2e-0001", "e2e-0006")) {
+            assertThat(api.putGuestAssignment(machine, "ssh-hardening", body).status()).as(machine).isBetween(200, 201);
+        }
+
+        await().atMost(PATIENCE).until(() -> "Compliant".equals(
+                text(api.getGuestAssignment("e2e-0001", "ssh-hardening").body(), "properties", "complianceStatus")));
+        await().atMost(PATIENCE).until(() -> "NotEvaluated".equals(
+                text(api.getGuestAssignment("e2e-0006", "ssh-hardening").body(), "properties", "complianceStatus")));
+        assertThat(api.getGuestAssignment("e2e-0006", "ssh-hardening").body().toString())
+                .as("monitor mode turns guest configuration off").contains("GuestConfigurationDisabled");
+        Files.delete(present);
     }
 
     private static JsonNode awaitFinal(String machine) {
