@@ -30,6 +30,7 @@ public final class Demo {
     static final String PUBLISHER = "Contoso.Monitoring";
     static final String VERSION = "1.0.0";
     static final String SECRET = "demo-ingestion-token-7f3a";
+    private static final int PARALLEL_REQUESTS = 8;
 
     /** A group of machines sharing local rules, set with the agent CLI as an administrator would. */
     record RuleGroup(String label, int share, List<List<String>> settings) {
@@ -81,15 +82,8 @@ public final class Demo {
                     () -> groupOf.keySet().stream().allMatch(m -> "Connected".equals(text(api.getMachine(m).body(), "properties", "status"))));
 
             say("Installing " + PUBLISHER + "/" + EXTENSION + " on every machine through the cloud API...");
-            Map<String, String> correlation = new LinkedHashMap<>();
             long installStarted = System.nanoTime();
-            for (String machine : groupOf.keySet()) {
-                CloudApi.Response response = api.putExtension(machine, EXTENSION, extensionBody());
-                if (response.status() != 202) {
-                    throw new IllegalStateException("PUT on " + machine + " answered " + response.status() + ": " + response.body());
-                }
-                correlation.put(machine, response.header("x-ms-correlation-request-id"));
-            }
+            Map<String, String> correlation = installEverywhere(api, groupOf.keySet());
             Map<String, JsonNode> installs = awaitFinal(api, groupOf.keySet(), Duration.ofMinutes(3));
             double installSeconds = (System.nanoTime() - installStarted) / 1e9;
 
@@ -135,6 +129,26 @@ public final class Demo {
             for (Future<?> run : runs) {
                 run.get();
             }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** One PUT per machine, a few in flight at once as a fleet-wide script would send them; correlation ids by machine. */
+    private static Map<String, String> installEverywhere(CloudApi api, Iterable<String> machines) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_REQUESTS);
+        try {
+            Map<String, Future<CloudApi.Response>> sent = new LinkedHashMap<>();
+            machines.forEach(machine -> sent.put(machine, pool.submit(() -> api.putExtension(machine, EXTENSION, extensionBody()))));
+            Map<String, String> correlation = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<CloudApi.Response>> entry : sent.entrySet()) {
+                CloudApi.Response response = entry.getValue().get();
+                if (response.status() != 202) {
+                    throw new IllegalStateException("PUT on " + entry.getKey() + " answered " + response.status() + ": " + response.body());
+                }
+                correlation.put(entry.getKey(), response.header("x-ms-correlation-request-id"));
+            }
+            return correlation;
         } finally {
             pool.shutdown();
         }
