@@ -46,7 +46,8 @@ class EndToEndTest {
             "e2e-0006", List.of(List.of("config.mode", "monitor")),
             "e2e-0007", List.of(List.of("extensions.enabled", "false")),
             "e2e-0008", List.of(List.of("extensions.blocklist", "Contoso.Monitoring/LogShipper")),
-            "e2e-0009", List.of());
+            "e2e-0009", List.of(),
+            "e2e-0010", List.of());
 
     @BeforeAll
     static void startTheSystem() throws Exception {
@@ -188,6 +189,27 @@ class EndToEndTest {
                     .filter(p -> !p.toString().endsWith(".protected")).toList())
                     .as("nothing of the refused package is left on the machine").isEmpty();
         }
+    }
+
+    @Test
+    void anExtensionRemovedLocallyIsReinstalledAtTheNextSync() {
+        String machine = "e2e-0010";
+        api.putExtension(machine, Demo.EXTENSION, Demo.extensionBody());
+        assertThat(text(awaitFinal(machine), "properties", "provisioningState")).isEqualTo("Succeeded");
+
+        String removed = cli.runOrThrow("extension", "remove", "--name", Demo.EXTENSION, "--home", home(machine)).output();
+        assertThat(removed).contains(Demo.EXTENSION);
+        assertThat(cli.runOrThrow("extension", "list", "--home", home(machine)).output()).doesNotContain(Demo.EXTENSION);
+
+        String resource = api.extensionPath(machine, Demo.EXTENSION);
+        JsonNode[] events = new JsonNode[1];
+        await().atMost(PATIENCE).until(() -> {
+            events[0] = api.activityLog("resourceUri eq '" + resource + "'").body().get("value");
+            return events[0].toString().contains("Bulwark reconciliation");
+        });
+        await().atMost(PATIENCE).until(() -> cli.runOrThrow("extension", "list", "--home", home(machine)).output()
+                .contains(Demo.EXTENSION));
+        assertThat(text(awaitFinal(machine), "properties", "provisioningState")).isEqualTo("Succeeded");
     }
 
     @Test

@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * Shows what agents report on their machines: the latest configuration (read-only, by the agent's
  * sentAt) and the connection status. A batch keeps only each machine's newest report: a fleet
- * reporting every few minutes costs one UPDATE per batch.
+ * reporting every few minutes costs one UPDATE per batch. Before that, {@link ExtensionReconciler}
+ * reinstalls what the newest reports show removed locally (one lookup per batch): its transaction commits
+ * before the report shows, so once a report is visible on the machine, its reinstalls are issued.
  */
 @ApplicationScoped
 public class AgentReportProjector {
@@ -26,6 +28,8 @@ public class AgentReportProjector {
     AgentReportRepository store;
     @Inject
     CloudConfig config;
+    @Inject
+    ExtensionReconciler reconciler;
 
     public Uni<Integer> project(List<Verified<AgentReport>> reports) {
         Map<String, AgentReport> newest = new LinkedHashMap<>();
@@ -37,7 +41,9 @@ public class AgentReportProjector {
                 .map(r -> new LatestReport(r.machineId(), r.agentVersion(),
                         r.configuration() == null ? null : Json.encodeToString(r.configuration()), r.sentAt()))
                 .toList();
-        Instant now = Timestamps.now();
-        return store.record(latest, now, now.minus(config.disconnectedAfter()));
+        return reconciler.reconcile(newest.values()).chain(() -> {
+            Instant now = Timestamps.now();
+            return store.record(latest, now, now.minus(config.disconnectedAfter()));
+        });
     }
 }

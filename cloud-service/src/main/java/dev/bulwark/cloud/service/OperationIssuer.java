@@ -56,6 +56,13 @@ public class OperationIssuer {
     public Uni<OperationEntity> issue(MachineEntity machine, ExtensionEntity extension, OperationKind kind,
                                       ArmOperation armOperation, ObjectNode protectedSettings, Requester requester,
                                       UUID asyncOperationId) {
+        return issue(machine, extension, kind, armOperation, protectedSettings, requester, asyncOperationId, null);
+    }
+
+    /** @param note appended to the Started event's message (why the cloud itself issued the operation); may be null */
+    public Uni<OperationEntity> issue(MachineEntity machine, ExtensionEntity extension, OperationKind kind,
+                                      ArmOperation armOperation, ObjectNode protectedSettings, Requester requester,
+                                      UUID asyncOperationId, String note) {
         OperationEntity operation = newOperation(machine, extension, kind, armOperation, requester, asyncOperationId);
         extension.lastOperationId = operation.operationId;
         extension.provisioningState = OperationPlanner.pendingState(kind);
@@ -67,7 +74,8 @@ public class OperationIssuer {
                 .map(refs -> outboxMessage(operation, extension, sealed, refs))
                 .chain(message -> extensions.persist(extension)
                         .chain(() -> operations.persist(operation))
-                        .chain(() -> events.persist(ActivityEvents.started(operation, describe(operation))))
+                        .chain(() -> events.persist(ActivityEvents.started(operation,
+                                note == null ? describe(operation) : describe(operation) + ". " + note)))
                         .chain(() -> outbox.persist(message)))
                 .replaceWith(operation);
     }

@@ -6,6 +6,7 @@ import dev.bulwark.model.AgentReport;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.GuestAssignment;
 import dev.bulwark.model.GuestComplianceReport;
+import dev.bulwark.model.InstalledExtension;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
 import dev.bulwark.model.OperationResult;
@@ -153,10 +154,15 @@ public final class FakeMachine {
     }
 
     public void report(String configMode, Instant sentAt) {
+        report(configMode, sentAt, List.of());
+    }
+
+    /** A report listing {@code installed}; {@code configMode} shows on the machine once it was projected. */
+    public void report(String configMode, Instant sentAt, List<InstalledExtension> installed) {
         AgentConfiguration configuration = new AgentConfiguration(List.of(), List.of(), true, true, configMode, true,
                 List.of(), null, List.of(), null);
         AgentReport report = MessageSigner.sign(new AgentReport(AgentReport.SCHEMA_VERSION, machineId(), "1.0.1",
-                configuration, List.of(), sentAt, null), signingKeys.getPrivate());
+                configuration, installed, sentAt, null), signingKeys.getPrivate());
         TestKafka.send(Topics.AGENT_REPORTS, machineId(), Json.encode(report));
     }
 }
