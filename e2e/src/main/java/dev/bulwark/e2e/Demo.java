@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,7 +171,7 @@ public final class Demo {
         return body;
     }
 
-    private static Map<String, JsonNode> awaitFinal(CloudApi api, Iterable<String> machines, Duration timeout) {
+    private static Map<String, JsonNode> awaitFinal(CloudApi api, Collection<String> machines, Duration timeout) {
         Map<String, JsonNode> finals = new TreeMap<>();
         Await.until("every operation finished", timeout, () -> {
             for (String machine : machines) {
@@ -182,7 +183,7 @@ public final class Demo {
                     }
                 }
             }
-            return finals.size() == countOf(machines);
+            return finals.size() == machines.size();
         });
         return finals;
     }
@@ -256,14 +257,6 @@ public final class Demo {
             current = current.get(step);
         }
         return current == null || current.isNull() ? null : current.asText();
-    }
-
-    private static int countOf(Iterable<String> items) {
-        int n = 0;
-        for (String ignored : items) {
-            n++;
-        }
-        return n;
     }
 
     private static void say(String line) {
