@@ -21,5 +21,27 @@ public enum ErrorCode {
     /** The operation names an extension the machine does not have (update, upgrade). */
     ExtensionNotInstalled,
     /** Guest configuration is off locally (or the agent is in monitor mode). */
-    GuestConfigurationDisabled
+    GuestConfigurationDisabled;
+
+    /**
+     * True for the refusals of a machine's local rules (lists, monitor mode, extension manager off): the
+     * machine exercising its administrator's choice, which rollouts count as Blocked rather than Failed.
+     */
+    public boolean isLocalRule() {
+        return this == ExtensionBlockedByAllowlist || this == ExtensionBlockedByBlocklist
+                || this == ExtensionBlockedByMonitorMode || this == ExtensionManagerDisabled;
+    }
+
+    /** {@link #isLocalRule()} of a code as it travels (null or unknown: false). */
+    public static boolean isLocalRule(String code) {
+        if (code == null) {
+            return false;
+        }
+        for (ErrorCode known : values()) {
+            if (known.name().equals(code)) {
+                return known.isLocalRule();
+            }
+        }
+        return false;
+    }
 }

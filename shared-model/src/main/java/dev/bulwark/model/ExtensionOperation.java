@@ -7,15 +7,16 @@ import java.util.Objects;
 
 /**
  * Topic {@value Topics#EXTENSION_OPERATIONS}, cloud to agent: install, update (reconfigure), upgrade or
- * delete one extension on one machine. Signed by the cloud's key, which the agent learned at connect.
- * {@code package} and {@code catalog} are present for install and upgrade.
+ * delete one extension on one machine. Signed by the cloud's key, which the agent learned at connect, in
+ * batches ({@link BatchSignature}). {@code package} and {@code catalog} are present for install and upgrade.
+ * Schema version 2: the signature became a batch signature.
  */
 public record ExtensionOperation(int schemaVersion, String operationId, String correlationId, String machineId,
                                  OperationKind kind, ExtensionSpec extension,
                                  @JsonProperty("package") PackageRef packageRef, CatalogRef catalog,
-                                 Instant issuedAt, String signature) implements Signed<ExtensionOperation> {
+                                 Instant issuedAt, BatchSignature signature) {
 
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     public ExtensionOperation {
         Objects.requireNonNull(operationId, "operationId");
@@ -25,8 +26,7 @@ public record ExtensionOperation(int schemaVersion, String operationId, String c
         Objects.requireNonNull(issuedAt, "issuedAt");
     }
 
-    @Override
-    public ExtensionOperation withSignature(String signature) {
+    public ExtensionOperation withSignature(BatchSignature signature) {
         return new ExtensionOperation(schemaVersion, operationId, correlationId, machineId, kind, extension,
                 packageRef, catalog, issuedAt, signature);
     }

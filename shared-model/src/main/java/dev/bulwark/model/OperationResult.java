@@ -6,10 +6,13 @@ import java.util.Objects;
 /**
  * Topic {@value Topics#EXTENSION_RESULTS}, agent to cloud: the outcome of one {@link ExtensionOperation},
  * signed by the machine's key. {@code errorCode} is an {@link ErrorCode} name when {@code status} is Failed.
+ * {@code configurationChangedAt} is {@link AgentConfiguration#changedAt()} of the local configuration that
+ * decided the operation (absent when it was never set).
  */
 public record OperationResult(int schemaVersion, String operationId, String machineId, String extensionName,
                               OperationKind kind, ResultStatus status, String errorCode, String message,
-                              InstanceView instanceView, Instant finishedAt, String signature)
+                              InstanceView instanceView, Instant configurationChangedAt, Instant finishedAt,
+                              String signature)
         implements Signed<OperationResult> {
 
     public static final int SCHEMA_VERSION = 1;
@@ -24,6 +27,6 @@ public record OperationResult(int schemaVersion, String operationId, String mach
     @Override
     public OperationResult withSignature(String signature) {
         return new OperationResult(schemaVersion, operationId, machineId, extensionName, kind, status, errorCode,
-                message, instanceView, finishedAt, signature);
+                message, instanceView, configurationChangedAt, finishedAt, signature);
     }
 }

@@ -3,6 +3,9 @@ package dev.bulwark.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.model.crypto.Ed25519;
 import dev.bulwark.model.crypto.MessageSigner;
+import dev.bulwark.model.crypto.OperationBatchSigner;
+import dev.bulwark.model.crypto.OperationVerifier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,8 +45,12 @@ class MessageExamplesTest {
         assertThat(Json.MAPPER.readTree(Json.encode(decoded))).isEqualTo(original);
     }
 
+    static Stream<Arguments> singlySigned() {
+        return examples().filter(example -> Signed.class.isAssignableFrom((Class<?>) example.get()[1]));
+    }
+
     @ParameterizedTest(name = "{0} verifies once signed, and not after a change")
-    @MethodSource("examples")
+    @MethodSource("singlySigned")
     @SuppressWarnings({"unchecked", "rawtypes"})
     void signedExampleVerifiesAndATamperedOneDoesNot(String file, Class<?> type, int version) throws IOException {
         KeyPair sender = Ed25519.generate();
@@ -55,6 +63,22 @@ class MessageExamplesTest {
         JsonNode tampered = Json.tree(wire);
         ((com.fasterxml.jackson.databind.node.ObjectNode) tampered).put("machineId", "/subscriptions/x/other");
         assertThat(MessageSigner.verify(tampered, sender.getPublic())).isFalse();
+    }
+
+    @Test
+    void theOperationExampleVerifiesOnceBatchSignedAndNotAfterAChange() throws IOException {
+        KeyPair cloud = Ed25519.generate();
+        ExtensionOperation example = Json.decode(Files.readAllBytes(docs().resolve("extension-operation.json")),
+                ExtensionOperation.class, ExtensionOperation.SCHEMA_VERSION);
+
+        byte[] wire = Json.encode(OperationBatchSigner.sign(List.of(example), Ed25519.signingKey(cloud.getPrivate())).get(0));
+
+        OperationVerifier verifier = new OperationVerifier(Ed25519.verifyingKey(cloud.getPublic()));
+        assertThat(verifier.verify(Json.tree(wire))).isTrue();
+        assertThat(new OperationVerifier(Ed25519.verifyingKey(Ed25519.generate().getPublic())).verify(Json.tree(wire))).isFalse();
+        JsonNode tampered = Json.tree(wire);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tampered).put("machineId", "/subscriptions/x/other");
+        assertThat(verifier.verify(tampered)).isFalse();
     }
 
     private static Path docs() {

@@ -1,5 +1,6 @@
 package dev.bulwark.model.policy;
 
+import dev.bulwark.model.AgentConfiguration;
 import dev.bulwark.model.ExtensionId;
 
 import java.util.Collection;
@@ -48,6 +49,20 @@ public record LocalRules(Set<ExtensionId> allowlist, Set<ExtensionId> blocklist,
     public static LocalRules invalid(String reason, boolean extensionsEnabled) {
         return new LocalRules(null, Set.of(), extensionsEnabled, ConfigMode.FULL,
                 Objects.requireNonNull(reason, "reason"));
+    }
+
+    /**
+     * The rules a machine reported ({@code properties.agentConfiguration}), for predicting its decisions in
+     * the cloud with the same {@link ExtensionPolicy#decide}. In monitor mode the reported allowlist is the
+     * built-in one, which {@code decide} applies by itself.
+     */
+    public static LocalRules reported(AgentConfiguration configuration) {
+        if (configuration.configurationError() != null) {
+            return invalid(configuration.configurationError(), configuration.extensionsEnabled());
+        }
+        ConfigMode mode = configuration.configMode() == null ? ConfigMode.FULL : ConfigMode.parse(configuration.configMode());
+        List<ExtensionId> allowlist = mode == ConfigMode.MONITOR ? null : configuration.extensionsAllowList();
+        return of(allowlist, configuration.extensionsBlockList(), configuration.extensionsEnabled(), mode);
     }
 
     public boolean isValid() {

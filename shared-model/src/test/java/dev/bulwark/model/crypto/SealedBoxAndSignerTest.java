@@ -1,9 +1,9 @@
 package dev.bulwark.model.crypto;
 
-import dev.bulwark.model.ExtensionOperation;
-import dev.bulwark.model.ExtensionSpec;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationKind;
+import dev.bulwark.model.OperationResult;
+import dev.bulwark.model.ResultStatus;
 import dev.bulwark.model.SealedSettings;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +62,7 @@ class SealedBoxAndSignerTest {
     @Test
     void aSignedMessageVerifiesFromTheBytesReceived() {
         KeyPair cloud = Ed25519.generate();
-        ExtensionOperation signed = MessageSigner.sign(operation(), cloud.getPrivate());
+        OperationResult signed = MessageSigner.sign(message(), cloud.getPrivate());
 
         assertThat(MessageSigner.verify(Json.tree(Json.encode(signed)), cloud.getPublic())).isTrue();
         assertThat(MessageSigner.verify(Json.tree(Json.encode(signed)), Ed25519.generate().getPublic())).isFalse();
@@ -71,9 +71,9 @@ class SealedBoxAndSignerTest {
     @Test
     void aChangedOrUnsignedMessageFailsVerification() {
         KeyPair cloud = Ed25519.generate();
-        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.tree(Json.encode(MessageSigner.sign(operation(), cloud.getPrivate())));
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.tree(Json.encode(MessageSigner.sign(message(), cloud.getPrivate())));
         tree.put("machineId", "another-machine");
-        var unsigned = Json.tree(Json.encode(operation()));
+        var unsigned = Json.tree(Json.encode(message()));
 
         assertThat(MessageSigner.verify(tree, cloud.getPublic())).isFalse();
         assertThat(MessageSigner.verify(unsigned, cloud.getPublic())).isFalse();
@@ -90,9 +90,8 @@ class SealedBoxAndSignerTest {
         assertThatThrownBy(() -> Ed25519.decodePublic("bm90IGEga2V5")).isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static ExtensionOperation operation() {
-        return new ExtensionOperation(ExtensionOperation.SCHEMA_VERSION, "op-1", "corr-1", "machine-1", OperationKind.INSTALL,
-                new ExtensionSpec("agent", "Contoso", "Agent", "1.0", null, null), null, null,
-                Instant.parse("2025-06-01T12:00:00Z"), null);
+    private static OperationResult message() {
+        return new OperationResult(OperationResult.SCHEMA_VERSION, "op-1", "machine-1", "agent", OperationKind.INSTALL,
+                ResultStatus.Succeeded, null, "done", null, null, Instant.parse("2025-06-01T12:00:00Z"), null);
     }
 }
