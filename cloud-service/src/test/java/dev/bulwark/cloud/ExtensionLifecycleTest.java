@@ -12,7 +12,7 @@ import dev.bulwark.model.OperationKind;
 import dev.bulwark.model.OperationResult;
 import dev.bulwark.model.ResultStatus;
 import dev.bulwark.model.crypto.Ed25519;
-import dev.bulwark.model.crypto.MessageSigner;
+import dev.bulwark.model.crypto.OperationVerifier;
 import dev.bulwark.model.crypto.SealedBox;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -66,7 +66,8 @@ class ExtensionLifecycleTest {
         FakeMachine.ReceivedOperation received = machine.awaitOperation(operationId);
         ExtensionOperation operation = received.operation();
         assertThat(received.key()).isEqualTo(machine.machineId());
-        assertThat(MessageSigner.verify(Json.tree(received.value()), Ed25519.decodePublic(machine.cloudSigningKey()))).isTrue();
+        assertThat(new OperationVerifier(Ed25519.verifyingKey(Ed25519.decodePublic(machine.cloudSigningKey())))
+                .verify(Json.tree(received.value()))).isTrue();
         assertThat(operation.kind()).isEqualTo(OperationKind.INSTALL);
         assertThat(operation.correlationId()).isEqualTo(correlationId);
         assertThat(operation.machineId()).isEqualTo(machine.machineId());

@@ -227,7 +227,7 @@ class GuestConfigurationTest {
         assertThat(given().contentType(ContentType.JSON).body("{\"properties\": [").queryParam("api-version", API_VERSION)
                 .put(machine.guestAssignmentPath("bad")).jsonPath().getString("error.code")).isEqualTo("InvalidRequestContent");
         assertThat(Database.count(pool, "SELECT (SELECT count(*) FROM guest_assignment WHERE machine_id = $1)"
-                + " + (SELECT count(*) FROM outbox WHERE machine_id = $1)"
+                + " + (SELECT count(*) FROM outbox WHERE $1 = ANY(machine_ids))"
                 + " + (SELECT count(*) FROM activity_event WHERE resource_id LIKE $1 || '/%')", machine.machineId())).isZero();
         assertThat(given().queryParam("api-version", API_VERSION).get(machine.guestAssignmentPath("bad")).statusCode()).isEqualTo(404);
     }

@@ -42,7 +42,7 @@ class ProtectedSettingsTest {
         assertThat(accepted.asString()).doesNotContain(secret);
         assertThat(Database.columnsContaining(pool, secret)).isEmpty();
         machine.awaitOperation(Arm.operationIdOf(accepted));
-        await().atMost(PATIENCE).until(() -> Database.count(pool, "SELECT count(*) FROM outbox WHERE machine_id = $1",
+        await().atMost(PATIENCE).until(() -> Database.count(pool, "SELECT count(*) FROM outbox WHERE $1 = ANY(machine_ids)",
                 machine.machineId()) == 0);
         assertThat(Database.columnsContaining(pool, secret)).isEmpty();
         assertThat(machine.getExtension("logs").asString()).doesNotContain(secret).doesNotContain("protectedSettings");

@@ -32,16 +32,20 @@ public enum ErrorCode {
                 || this == ExtensionBlockedByMonitorMode || this == ExtensionManagerDisabled;
     }
 
-    /** {@link #isLocalRule()} of a code as it travels (null or unknown: false). */
-    public static boolean isLocalRule(String code) {
-        if (code == null) {
-            return false;
-        }
-        for (ErrorCode known : values()) {
-            if (known.name().equals(code)) {
-                return known.isLocalRule();
+    /** A refusal {@link dev.bulwark.model.policy.ExtensionPolicy#decide} can make: the local rules', or failing closed. */
+    public boolean isPolicyRefusal() {
+        return isLocalRule() || this == LocalConfigurationInvalid;
+    }
+
+    /** The code as it travels in a result, or null when it is absent or not one of these. */
+    public static ErrorCode parse(String code) {
+        if (code != null) {
+            for (ErrorCode known : values()) {
+                if (known.name().equals(code)) {
+                    return known;
+                }
             }
         }
-        return false;
+        return null;
     }
 }

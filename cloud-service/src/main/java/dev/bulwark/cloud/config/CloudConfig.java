@@ -42,13 +42,31 @@ public interface CloudConfig {
 
     ActivityLog activityLog();
 
+    Rollout rollout();
+
     interface Outbox {
-        /** Rows relayed per transaction; one Kafka flush and one DELETE per batch. */
-        @WithDefault("500")
+        /**
+         * Outbox rows relayed per transaction (one Kafka flush and one DELETE each time). A row holds one
+         * request's operations: one for a PUT, up to {@code rollout.chunk-size} for a rollout.
+         */
+        @WithDefault("20")
         int batchSize();
 
         /** How often the relay looks for rows besides being woken after each commit. */
         @WithDefault("PT0.1S")
+        Duration pollInterval();
+    }
+
+    interface Rollout {
+        /**
+         * Machines issued per step of a rollout: one transaction, one batch signature and one outbox row.
+         * Larger chunks cost fewer round trips; each operation's inclusion proof grows by one hash per doubling.
+         */
+        @WithDefault("1000")
+        int chunkSize();
+
+        /** How often the driver looks at running rollouts besides being woken (pauses, other replicas). */
+        @WithDefault("PT0.2S")
         Duration pollInterval();
     }
 

@@ -37,6 +37,10 @@ public enum ArmErrorCode {
     RequestEntityTooLarge(Status.REQUEST_ENTITY_TOO_LARGE),
     /** Two requests created the same resource at once; the loser may retry. */
     Conflict(Status.CONFLICT),
+    /** A rollout of this name is still running: cancel it, wait for it, or use another name. */
+    AnotherOperationInProgress(Status.CONFLICT),
+    /** A rollout's target holds no machine, or none that can take the operation; the message says why. */
+    RolloutTargetEmpty(Status.BAD_REQUEST),
     /** No route matches the path. */
     NotFound(Status.NOT_FOUND),
     MethodNotAllowed(Status.METHOD_NOT_ALLOWED),

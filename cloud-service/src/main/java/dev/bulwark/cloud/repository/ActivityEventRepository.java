@@ -1,53 +1,103 @@
 package dev.bulwark.cloud.repository;
 
-import dev.bulwark.cloud.repository.entity.ActivityEventEntity;
+import dev.bulwark.cloud.repository.row.ActivityEventRow;
 import dev.bulwark.cloud.service.ActivityFilter;
 import dev.bulwark.cloud.service.PageCursor;
-import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
-/** Activity-log pages, newest first, read by keyset on (eventTimestamp, id) over the activity_event_* indexes. */
+import static dev.bulwark.cloud.repository.ExtensionRepository.list;
+import static dev.bulwark.cloud.repository.Sql.column;
+import static dev.bulwark.cloud.repository.Sql.utc;
+
+/**
+ * The activity log: batches of events inserted in one statement inside the caller's transaction, and pages
+ * read newest first by keyset on (event_timestamp, id) over the activity_event_* indexes.
+ */
 @ApplicationScoped
-public class ActivityEventRepository implements PanacheRepositoryBase<ActivityEventEntity, Long> {
+public class ActivityEventRepository {
+    @Inject
+    Pool pool;
 
-    public Uni<List<ActivityEventEntity>> page(String subscriptionId, ActivityFilter filter, PageCursor after, int limit) {
-        StringBuilder where = new StringBuilder("subscriptionId = :subscription");
-        Parameters params = Parameters.with("subscription", subscriptionId);
+    public Uni<Void> insert(SqlClient client, List<ActivityEventRow> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery("INSERT INTO activity_event (event_data_id, subscription_id, resource_group,"
+                        + " resource_id, correlation_id, operation_id, operation_name, event_name, status, sub_status, level,"
+                        + " caller, event_timestamp, submission_timestamp, status_code, error_code, message)"
+                        + " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[],"
+                        + " $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],"
+                        + " $14::timestamptz[], $15::text[], $16::text[], $17::text[])")
+                .execute(Tuple.from(List.of(
+                        column(events, ActivityEventRow::eventDataId, UUID[]::new),
+                        column(events, ActivityEventRow::subscriptionId, String[]::new),
+                        column(events, ActivityEventRow::resourceGroup, String[]::new),
+                        column(events, ActivityEventRow::resourceId, String[]::new),
+                        column(events, ActivityEventRow::correlationId, String[]::new),
+                        column(events, ActivityEventRow::operationId, UUID[]::new),
+                        column(events, ActivityEventRow::operationName, String[]::new),
+                        column(events, ActivityEventRow::eventName, String[]::new),
+                        column(events, ActivityEventRow::status, String[]::new),
+                        column(events, ActivityEventRow::subStatus, String[]::new),
+                        column(events, ActivityEventRow::level, String[]::new),
+                        column(events, ActivityEventRow::caller, String[]::new),
+                        utc(events.stream().map(ActivityEventRow::eventTimestamp).toList()),
+                        utc(events.stream().map(ActivityEventRow::submissionTimestamp).toList()),
+                        column(events, ActivityEventRow::statusCode, String[]::new),
+                        column(events, ActivityEventRow::errorCode, String[]::new),
+                        column(events, ActivityEventRow::message, String[]::new))))
+                .replaceWithVoid();
+    }
+
+    public Uni<List<ActivityEventRow>> page(String subscriptionId, ActivityFilter filter, PageCursor after, int limit) {
+        StringBuilder where = new StringBuilder("subscription_id = $1");
+        List<Object> params = new ArrayList<>(List.of(subscriptionId));
         if (filter.from() != null) {
-            where.append(" and eventTimestamp >= :from");
-            params.and("from", filter.from());
+            where.append(" AND event_timestamp >= $").append(params.size() + 1);
+            params.add(utc(filter.from()));
         }
         if (filter.to() != null) {
-            where.append(" and eventTimestamp <= :to");
-            params.and("to", filter.to());
+            where.append(" AND event_timestamp <= $").append(params.size() + 1);
+            params.add(utc(filter.to()));
         }
         if (filter.resourceGroupName() != null) {
-            where.append(" and lower(resourceGroup) = :group");
-            params.and("group", filter.resourceGroupName().toLowerCase(Locale.ROOT));
+            where.append(" AND lower(resource_group) = $").append(params.size() + 1);
+            params.add(filter.resourceGroupName().toLowerCase(Locale.ROOT));
         }
         if (filter.resourceUri() != null) {
-            where.append(" and resourceId = :resource");
-            params.and("resource", filter.resourceUri().toLowerCase(Locale.ROOT));
+            where.append(" AND resource_id = $").append(params.size() + 1);
+            params.add(filter.resourceUri().toLowerCase(Locale.ROOT));
         }
         if (filter.correlationId() != null) {
-            where.append(" and correlationId = :correlation");
-            params.and("correlation", filter.correlationId());
+            where.append(" AND correlation_id = $").append(params.size() + 1);
+            params.add(filter.correlationId());
         }
         if (filter.status() != null) {
-            where.append(" and lower(status) = :status");
-            params.and("status", filter.status().toLowerCase(Locale.ROOT));
+            where.append(" AND lower(status) = $").append(params.size() + 1);
+            params.add(filter.status().toLowerCase(Locale.ROOT));
         }
         if (after != null) {
             // The first condition bounds the index range scan; the second skips the events already returned.
-            where.append(" and eventTimestamp <= :afterTime and (eventTimestamp < :afterTime or id < :afterId)");
-            params.and("afterTime", after.eventTimestamp()).and("afterId", after.id());
+            int time = params.size() + 1;
+            where.append(" AND event_timestamp <= $").append(time).append(" AND (event_timestamp < $").append(time)
+                    .append(" OR id < $").append(time + 1).append(")");
+            params.add(utc(after.eventTimestamp()));
+            params.add(after.id());
         }
-        return find(where.toString(), Sort.descending("eventTimestamp", "id"), params).page(0, limit).list();
+        params.add(limit);
+        return pool.preparedQuery("SELECT " + ActivityEventRow.COLUMNS + " FROM activity_event WHERE " + where
+                        + " ORDER BY event_timestamp DESC, id DESC LIMIT $" + params.size())
+                .execute(Tuple.from(params))
+                .map(rows -> list(rows, ActivityEventRow::of));
     }
 }

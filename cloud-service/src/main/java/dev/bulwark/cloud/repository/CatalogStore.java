@@ -1,5 +1,7 @@
 package dev.bulwark.cloud.repository;
 
+import dev.bulwark.cloud.repository.row.CatalogVersionRow;
+import dev.bulwark.cloud.repository.row.PackageVersionRow;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -12,8 +14,6 @@ import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
+
+import static dev.bulwark.cloud.repository.Sql.utc;
 
 /**
  * The write side of packages and catalogs, in plain SQL on the reactive pool. Blocking by design: it runs
@@ -42,14 +44,6 @@ public class CatalogStore {
 
     @Inject
     Pool pool;
-
-    public record PackageRow(String publisher, String type, String version, String sha256, long length, String files,
-                             String storageObject, Instant publishedAt, long catalogVersion) {
-    }
-
-    public record CatalogRow(long version, Instant issuedAt, Instant expires, String keyId, int packageCount,
-                             String contentSha256, byte[] content) {
-    }
 
     /** Runs {@code work} holding the catalog lock on one connection; waits for the lock as long as it takes. */
     public <T> T underCatalogLock(Function<Session, T> work) {
@@ -98,22 +92,22 @@ public class CatalogStore {
             return result;
         }
 
-        public Optional<PackageRow> findPackage(String publisher, String type, String version) {
-            RowSet<Row> rows = query("SELECT * FROM package_version WHERE publisher_key = $1 AND type_key = $2 AND version = $3",
-                    Tuple.of(key(publisher), key(type), version));
-            return rows.size() == 0 ? Optional.empty() : Optional.of(packageRow(rows.iterator().next()));
+        public Optional<PackageVersionRow> findPackage(String publisher, String type, String version) {
+            RowSet<Row> rows = query("SELECT " + PackageVersionRow.COLUMNS + " FROM package_version"
+                    + " WHERE publisher_key = $1 AND type_key = $2 AND version = $3", Tuple.of(key(publisher), key(type), version));
+            return rows.size() == 0 ? Optional.empty() : Optional.of(PackageVersionRow.of(rows.iterator().next()));
         }
 
         /** Every published version, in publishing order: the content of the next catalog. */
-        public List<PackageRow> packages() {
-            List<PackageRow> all = new ArrayList<>();
-            for (Row row : query("SELECT * FROM package_version ORDER BY id", Tuple.tuple())) {
-                all.add(packageRow(row));
+        public List<PackageVersionRow> packages() {
+            List<PackageVersionRow> all = new ArrayList<>();
+            for (Row row : query("SELECT " + PackageVersionRow.COLUMNS + " FROM package_version ORDER BY id", Tuple.tuple())) {
+                all.add(PackageVersionRow.of(row));
             }
             return all;
         }
 
-        public void insertPackage(PackageRow row) {
+        public void insertPackage(PackageVersionRow row) {
             query("INSERT INTO package_version (publisher_key, type_key, version, publisher, type, sha256, length, files,"
                             + " storage_object, published_at, catalog_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     Tuple.from(List.of(key(row.publisher()), key(row.type()), row.version(), row.publisher(), row.type(),
@@ -126,19 +120,14 @@ public class CatalogStore {
             return query("SELECT coalesce(max(version), 0) FROM catalog_version", Tuple.tuple()).iterator().next().getLong(0);
         }
 
-        public Optional<CatalogRow> latestCatalog() {
-            RowSet<Row> rows = query("SELECT * FROM catalog_version ORDER BY version DESC LIMIT 1", Tuple.tuple());
-            if (rows.size() == 0) {
-                return Optional.empty();
-            }
-            Row row = rows.iterator().next();
-            return Optional.of(new CatalogRow(row.getLong("version"), row.getOffsetDateTime("issued_at").toInstant(),
-                    row.getOffsetDateTime("expires").toInstant(), row.getString("key_id"), row.getInteger("package_count"),
-                    row.getString("content_sha256"), row.getBuffer("content").getBytes()));
+        public Optional<CatalogVersionRow> latestCatalog() {
+            RowSet<Row> rows = query("SELECT " + CatalogVersionRow.COLUMNS + ", content FROM catalog_version"
+                    + " ORDER BY version DESC LIMIT 1", Tuple.tuple());
+            return rows.size() == 0 ? Optional.empty() : Optional.of(CatalogVersionRow.of(rows.iterator().next()));
         }
 
         /** Fails (unique violation) if the version exists: a version is never issued twice. */
-        public void insertCatalog(CatalogRow row) {
+        public void insertCatalog(CatalogVersionRow row) {
             query("INSERT INTO catalog_version (version, issued_at, expires, key_id, package_count, content_sha256, content)"
                             + " VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     Tuple.from(List.of(row.version(), utc(row.issuedAt()), utc(row.expires()), row.keyId(), row.packageCount(),
@@ -156,17 +145,8 @@ public class CatalogStore {
         }
     }
 
-    private static PackageRow packageRow(Row row) {
-        return new PackageRow(row.getString("publisher"), row.getString("type"), row.getString("version"),
-                row.getString("sha256"), row.getLong("length"), row.getString("files"), row.getString("storage_object"),
-                row.getOffsetDateTime("published_at").toInstant(), row.getLong("catalog_version"));
-    }
-
     private static String key(String name) {
         return name.toLowerCase(Locale.ROOT);
     }
 
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
 }

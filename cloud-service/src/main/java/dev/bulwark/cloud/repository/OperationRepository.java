@@ -1,18 +1,110 @@
 package dev.bulwark.cloud.repository;
 
-import dev.bulwark.cloud.repository.entity.OperationEntity;
-import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import dev.bulwark.cloud.repository.row.OperationRow;
+import dev.bulwark.cloud.service.OperationStatus;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
-/** Operations by id, and the operations behind one polled async operation (index operation_async). */
-@ApplicationScoped
-public class OperationRepository implements PanacheRepositoryBase<OperationEntity, UUID> {
+import static dev.bulwark.cloud.repository.ExtensionRepository.list;
+import static dev.bulwark.cloud.repository.Sql.column;
+import static dev.bulwark.cloud.repository.Sql.utc;
 
-    public Uni<List<OperationEntity>> listByAsyncOperation(String subscriptionId, UUID asyncOperationId) {
-        return list("asyncOperationId = ?1 and subscriptionId = ?2", asyncOperationId, subscriptionId);
+/** The operation table: one row per operation sent to one machine. */
+@ApplicationScoped
+public class OperationRepository {
+    @Inject
+    Pool pool;
+
+    /** How a result ends an operation. */
+    public record Finish(UUID operationId, String machineId, String status, String errorCode, String message) {
+    }
+
+    public Uni<Void> insert(SqlClient client, List<OperationRow> operations) {
+        if (operations.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery("INSERT INTO operation (" + OperationRow.COLUMNS + ") SELECT * FROM unnest($1::uuid[],"
+                        + " $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::text[],"
+                        + " $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],"
+                        + " $17::timestamptz[], $18::timestamptz[], $19::text[], $20::text[], $21::uuid[])")
+                .execute(Tuple.from(List.of(
+                        column(operations, OperationRow::operationId, UUID[]::new),
+                        column(operations, OperationRow::asyncOperationId, UUID[]::new),
+                        column(operations, OperationRow::correlationId, String[]::new),
+                        column(operations, OperationRow::subscriptionId, String[]::new),
+                        column(operations, OperationRow::resourceGroup, String[]::new),
+                        column(operations, OperationRow::machineId, String[]::new),
+                        column(operations, OperationRow::extensionId, UUID[]::new),
+                        column(operations, OperationRow::extensionResourceId, String[]::new),
+                        column(operations, OperationRow::extensionName, String[]::new),
+                        column(operations, OperationRow::publisher, String[]::new),
+                        column(operations, OperationRow::extensionType, String[]::new),
+                        column(operations, OperationRow::extensionVersion, String[]::new),
+                        column(operations, o -> o.kind().name(), String[]::new),
+                        column(operations, OperationRow::operationName, String[]::new),
+                        column(operations, OperationRow::caller, String[]::new),
+                        column(operations, OperationRow::status, String[]::new),
+                        utc(operations.stream().map(OperationRow::startTime).toList()),
+                        utc(operations.stream().map(OperationRow::endTime).toList()),
+                        column(operations, OperationRow::errorCode, String[]::new),
+                        column(operations, OperationRow::errorMessage, String[]::new),
+                        column(operations, OperationRow::rolloutId, UUID[]::new))))
+                .replaceWithVoid();
+    }
+
+    /** The operations behind one polled async operation (index operation_async). */
+    public Uni<List<OperationRow>> listByAsyncOperation(String subscriptionId, UUID asyncOperationId) {
+        return pool.preparedQuery("SELECT " + OperationRow.COLUMNS + " FROM operation WHERE async_operation_id = $1"
+                        + " AND subscription_id = $2")
+                .execute(Tuple.of(asyncOperationId, subscriptionId))
+                .map(rows -> list(rows, OperationRow::of));
+    }
+
+    /**
+     * Ends the operations these results are for, in one statement, and returns the ones it ended. The
+     * status transition is the idempotency claim: an operation no longer InProgress (a redelivered result)
+     * or of another machine is left alone and not returned, and concurrent claims of one operation
+     * serialize on its row, so exactly one wins.
+     */
+    public Uni<List<OperationRow>> finish(SqlClient client, List<Finish> results, Instant at) {
+        if (results.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return client.preparedQuery("UPDATE operation o SET status = v.status, end_time = $6, error_code = v.error_code,"
+                        + " error_message = v.message FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])"
+                        + " AS v(operation_id, machine_id, status, error_code, message)"
+                        + " WHERE o.operation_id = v.operation_id AND o.machine_id = v.machine_id AND o.status = '"
+                        + OperationStatus.IN_PROGRESS + "' RETURNING " + ExtensionRepository.prefixed("o", OperationRow.COLUMNS))
+                .execute(Tuple.of(column(results, Finish::operationId, UUID[]::new),
+                        column(results, Finish::machineId, String[]::new),
+                        column(results, Finish::status, String[]::new),
+                        column(results, Finish::errorCode, String[]::new),
+                        column(results, Finish::message, String[]::new), utc(at)))
+                .map(rows -> list(rows, OperationRow::of));
+    }
+
+    /** The machine each of these operations was sent to; unknown ids are absent. */
+    public Uni<Map<UUID, String>> machinesOf(Collection<UUID> operationIds) {
+        return pool.preparedQuery("SELECT operation_id, machine_id FROM operation WHERE operation_id = ANY($1)")
+                .execute(Tuple.of(operationIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, String> machines = new HashMap<>();
+                    for (Row row : rows) {
+                        machines.put(row.getUUID(0), row.getString(1));
+                    }
+                    return machines;
+                });
     }
 }

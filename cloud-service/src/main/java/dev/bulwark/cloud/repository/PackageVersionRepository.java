@@ -1,23 +1,52 @@
 package dev.bulwark.cloud.repository;
 
-import dev.bulwark.cloud.repository.entity.PackageVersionEntity;
-import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import dev.bulwark.cloud.repository.row.CatalogVersionRow;
+import dev.bulwark.cloud.repository.row.PackageVersionRow;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.Locale;
 
-/** Published package versions by publisher/type (case-insensitive) and version (exact): the package_version_identity index. */
-@ApplicationScoped
-public class PackageVersionRepository implements PanacheRepositoryBase<PackageVersionEntity, Long> {
+import static dev.bulwark.cloud.repository.ExtensionRepository.list;
 
-    public Uni<PackageVersionEntity> find(String publisher, String type, String version) {
-        return find("publisherKey = ?1 and typeKey = ?2 and version = ?3", key(publisher), key(type), version).firstResult();
+/**
+ * What requests read of published packages and catalogs: versions by publisher/type (case-insensitive) and
+ * version (exact), on the package_version_identity index, and the current catalog. Publishing writes both
+ * tables under the catalog lock ({@link CatalogStore}).
+ */
+@ApplicationScoped
+public class PackageVersionRepository {
+    @Inject
+    Pool pool;
+
+    public Uni<PackageVersionRow> find(String publisher, String type, String version) {
+        return pool.preparedQuery("SELECT " + PackageVersionRow.COLUMNS + " FROM package_version"
+                        + " WHERE publisher_key = $1 AND type_key = $2 AND version = $3")
+                .execute(Tuple.of(key(publisher), key(type), version))
+                .map(rows -> rows.size() == 0 ? null : PackageVersionRow.of(rows.iterator().next()));
     }
 
-    public Uni<List<PackageVersionEntity>> list(String publisher, String type) {
-        return list("publisherKey = ?1 and typeKey = ?2 order by id", key(publisher), key(type));
+    public Uni<List<PackageVersionRow>> list(String publisher, String type) {
+        return pool.preparedQuery("SELECT " + PackageVersionRow.COLUMNS + " FROM package_version"
+                        + " WHERE publisher_key = $1 AND type_key = $2 ORDER BY id")
+                .execute(Tuple.of(key(publisher), key(type)))
+                .map(rows -> ExtensionRepository.list(rows, PackageVersionRow::of));
+    }
+
+    /**
+     * The catalog agents download now, or null before the first was served. A version just committed but
+     * not yet written to storage is not current: an operation naming it would send agents a catalog
+     * version they cannot get yet.
+     */
+    public Uni<CatalogVersionRow> currentCatalog() {
+        return pool.query("SELECT " + CatalogVersionRow.COLUMNS + " FROM catalog_version WHERE served_at IS NOT NULL"
+                        + " ORDER BY version DESC LIMIT 1")
+                .execute()
+                .map(rows -> rows.size() == 0 ? null : CatalogVersionRow.of(rows.iterator().next()));
     }
 
     public static String key(String name) {

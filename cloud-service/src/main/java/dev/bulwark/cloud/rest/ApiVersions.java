@@ -11,6 +11,8 @@ final class ApiVersions {
     static final List<String> HYBRID_COMPUTE = List.of("2024-07-10", "2025-06-01");
     /** Microsoft.GuestConfiguration versions whose assignment shape this service follows. */
     static final List<String> GUEST_CONFIGURATION = List.of("2024-04-05", "2022-01-25");
+    /** Bulwark.Fleet (rollouts, bulk registration): Bulwark's own resource provider, versioned like ARM's. */
+    static final List<String> FLEET = List.of("2026-12-01");
     /** The Azure Monitor activity-log API version. */
     static final List<String> ACTIVITY_LOG = List.of("2015-04-01");
 
@@ -23,6 +25,10 @@ final class ApiVersions {
 
     static void requireGuestConfiguration(String apiVersion) {
         require(apiVersion, GUEST_CONFIGURATION, "Microsoft.GuestConfiguration");
+    }
+
+    static void requireFleet(String apiVersion) {
+        require(apiVersion, FLEET, "Bulwark.Fleet");
     }
 
     static void requireActivityLog(String apiVersion) {

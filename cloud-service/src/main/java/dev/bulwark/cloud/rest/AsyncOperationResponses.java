@@ -20,8 +20,8 @@ public class AsyncOperationResponses {
     CloudConfig config;
 
     <T> RestResponse<T> accepted(T body, Accepted accepted, ArmRequest request) {
-        UUID id = accepted.operation().asyncOperationId;
-        String subscription = accepted.operation().subscriptionId;
+        UUID id = accepted.operation().asyncOperationId();
+        String subscription = accepted.operation().subscriptionId();
         return RestResponse.ResponseBuilder.<T>create(RestResponse.Status.ACCEPTED, body)
                 .header("Azure-AsyncOperation", url(request, subscription, accepted.location(), "operationstatus", id))
                 .header("Location", url(request, subscription, accepted.location(), "operationresults", id))

@@ -7,6 +7,8 @@ import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.model.Json;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +99,94 @@ final class JsonBody {
         return value.booleanValue();
     }
 
+    /** A whole number from {@code min} to {@code max}, or null when absent. */
+    Integer optionalInteger(String name, int min, int max) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
+            throw ApiException.invalidParameter(path(name), "Property '" + path(name) + "' must be a whole number from "
+                    + min + " to " + max + ".");
+        }
+        return value.intValue();
+    }
+
+    /** A number greater than {@code above} and at most {@code max}, or null when absent. */
+    Double optionalNumber(String name, double above, double max) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isNumber() || !(value.doubleValue() > above) || value.doubleValue() > max) {
+            throw ApiException.invalidParameter(path(name), "Property '" + path(name) + "' must be a number greater than "
+                    + format(above) + " and at most " + format(max) + ".");
+        }
+        return value.doubleValue();
+    }
+
+    /** One of {@code choices} (any case), returned as spelled there, or null when absent. */
+    String optionalChoice(String name, List<String> choices) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        if (value.isTextual()) {
+            for (String choice : choices) {
+                if (choice.equalsIgnoreCase(value.textValue())) {
+                    return choice;
+                }
+            }
+        }
+        throw ApiException.invalidParameter(path(name), "Property '" + path(name) + "' must be one of "
+                + String.join(", ", choices) + ".");
+    }
+
+    /** An ISO-8601 duration (PT30S) from zero to {@code max}, or null when absent. */
+    Duration optionalDuration(String name, Duration max) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            Duration duration = Duration.parse(value.asText());
+            if (value.isTextual() && !duration.isNegative() && duration.compareTo(max) <= 0) {
+                return duration;
+            }
+        } catch (DateTimeParseException e) {
+            // refused below
+        }
+        throw ApiException.invalidParameter(path(name), "Property '" + path(name) + "' must be an ISO-8601 duration"
+                + " such as PT30S, from PT0S to " + max + ".");
+    }
+
+    /** An array of up to {@code max} strings each matching {@code rule}, or null when absent. */
+    List<String> optionalTextArray(String name, Pattern rule, String ruleText, int max) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isArray() || value.size() > max) {
+            throw ApiException.invalidParameter(path(name), "Property '" + path(name) + "' must be an array of at most "
+                    + max + " strings.");
+        }
+        List<String> texts = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode element = value.get(i);
+            if (!element.isTextual() || !rule.matcher(element.textValue()).matches()) {
+                String at = path(name) + "[" + i + "]";
+                throw ApiException.invalidParameter(at, "Property '" + at + "' must be " + ruleText + ".");
+            }
+            texts.add(element.textValue());
+        }
+        return texts;
+    }
+
+    /** An array of {@code min} to {@code max} objects, or an empty list when absent. */
+    List<JsonBody> optionalObjectArray(String name, int min, int max) {
+        return has(name) ? requiredObjectArray(name, min, max) : List.of();
+    }
+
     /** An array of {@code min} to {@code max} objects; element paths read {@code name[i].}. */
     List<JsonBody> requiredObjectArray(String name, int min, int max) {
         JsonNode value = present(name);
@@ -125,6 +215,10 @@ final class JsonBody {
 
     Iterable<Map.Entry<String, JsonNode>> fields() {
         return node::fields;
+    }
+
+    private static String format(double number) {
+        return number == Math.rint(number) ? Long.toString((long) number) : Double.toString(number);
     }
 
     String path(String name) {

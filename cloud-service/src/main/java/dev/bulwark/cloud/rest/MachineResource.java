@@ -3,7 +3,7 @@ package dev.bulwark.cloud.rest;
 import dev.bulwark.cloud.rest.model.MachineView;
 import dev.bulwark.cloud.service.MachineAddress;
 import dev.bulwark.cloud.service.MachineService;
-import dev.bulwark.cloud.repository.entity.MachineEntity;
+import dev.bulwark.cloud.repository.row.MachineRow;
 import dev.bulwark.cloud.signing.CatalogSigningKey;
 import dev.bulwark.cloud.signing.CloudSigningKey;
 import io.smallrye.mutiny.Uni;
@@ -58,7 +58,7 @@ public class MachineResource {
         return machines.get(MachineAddress.of(subscriptionId, resourceGroupName, machineName)).map(this::view);
     }
 
-    private MachineView view(MachineEntity machine) {
+    private MachineView view(MachineRow machine) {
         return MachineView.of(machine, machines.statusOf(machine), signingKey.publicKeyBase64(),
                 catalogKey.publicKeysBase64());
     }

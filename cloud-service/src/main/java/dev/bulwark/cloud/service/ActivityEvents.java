@@ -1,7 +1,7 @@
 package dev.bulwark.cloud.service;
 
-import dev.bulwark.cloud.repository.entity.ActivityEventEntity;
-import dev.bulwark.cloud.repository.entity.OperationEntity;
+import dev.bulwark.cloud.repository.row.ActivityEventRow;
+import dev.bulwark.cloud.repository.row.OperationRow;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -26,60 +26,38 @@ public final class ActivityEvents {
     public record Subject(String subscriptionId, String resourceGroup, String resourceId, String correlationId,
                           UUID operationId, String operationName, String caller) {
 
-        static Subject of(OperationEntity operation) {
-            return new Subject(operation.subscriptionId, operation.resourceGroup, operation.extensionResourceId,
-                    operation.correlationId, operation.operationId, operation.operationName, operation.caller);
+        static Subject of(OperationRow operation) {
+            return new Subject(operation.subscriptionId(), operation.resourceGroup(), operation.extensionResourceId(),
+                    operation.correlationId(), operation.operationId(), operation.operationName(), operation.caller());
         }
     }
 
     /** Logged with the request that started the operation: HTTP 202 Accepted. */
-    public static ActivityEventEntity started(OperationEntity operation, String message) {
-        return started(Subject.of(operation), "Accepted", operation.startTime, message);
+    public static ActivityEventRow started(OperationRow operation, String message) {
+        return started(Subject.of(operation), "Accepted", operation.startTime(), message);
     }
 
     /** Logged with the request that started the operation, answered with {@code subStatus} (Accepted, Created, OK). */
-    public static ActivityEventEntity started(Subject subject, String subStatus, Instant at, String message) {
-        ActivityEventEntity event = common(subject, at);
-        event.eventName = BEGIN_REQUEST;
-        event.status = STARTED;
-        event.subStatus = subStatus;
-        event.statusCode = subStatus;
-        event.level = INFORMATIONAL;
-        event.message = message;
-        return event;
+    public static ActivityEventRow started(Subject subject, String subStatus, Instant at, String message) {
+        return event(subject, at, BEGIN_REQUEST, STARTED, subStatus, INFORMATIONAL, null, message);
     }
 
     /** Logged once, when the machine's result for the operation is applied. */
-    public static ActivityEventEntity outcome(OperationEntity operation, boolean succeeded, String errorCode,
-                                              String message, Instant at) {
+    public static ActivityEventRow outcome(OperationRow operation, boolean succeeded, String errorCode, String message,
+                                           Instant at) {
         return outcome(Subject.of(operation), succeeded, errorCode, message, at);
     }
 
-    public static ActivityEventEntity outcome(Subject subject, boolean succeeded, String errorCode, String message,
-                                              Instant at) {
-        ActivityEventEntity event = common(subject, at);
-        event.eventName = END_REQUEST;
-        event.status = succeeded ? SUCCEEDED : FAILED;
-        event.subStatus = succeeded ? "OK" : "BadRequest";
-        event.statusCode = event.subStatus;
-        event.level = succeeded ? INFORMATIONAL : ERROR;
-        event.errorCode = succeeded ? null : errorCode;
-        event.message = message;
-        return event;
+    public static ActivityEventRow outcome(Subject subject, boolean succeeded, String errorCode, String message, Instant at) {
+        String subStatus = succeeded ? "OK" : "BadRequest";
+        return event(subject, at, END_REQUEST, succeeded ? SUCCEEDED : FAILED, subStatus, succeeded ? INFORMATIONAL : ERROR,
+                succeeded ? null : errorCode, message);
     }
 
-    private static ActivityEventEntity common(Subject subject, Instant at) {
-        ActivityEventEntity event = new ActivityEventEntity();
-        event.eventDataId = UUID.randomUUID();
-        event.subscriptionId = subject.subscriptionId();
-        event.resourceGroup = subject.resourceGroup();
-        event.resourceId = subject.resourceId();
-        event.correlationId = subject.correlationId();
-        event.operationId = subject.operationId();
-        event.operationName = subject.operationName();
-        event.caller = subject.caller();
-        event.eventTimestamp = at;
-        event.submissionTimestamp = at;
-        return event;
+    private static ActivityEventRow event(Subject subject, Instant at, String eventName, String status, String subStatus,
+                                          String level, String errorCode, String message) {
+        return new ActivityEventRow(null, UUID.randomUUID(), subject.subscriptionId(), subject.resourceGroup(),
+                subject.resourceId(), subject.correlationId(), subject.operationId(), subject.operationName(), eventName,
+                status, subStatus, level, subject.caller(), at, at, subStatus, errorCode, message);
     }
 }

@@ -1,8 +1,7 @@
 package dev.bulwark.cloud.service;
 
 import dev.bulwark.cloud.repository.ActivityEventRepository;
-import dev.bulwark.cloud.repository.entity.ActivityEventEntity;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import dev.bulwark.cloud.repository.row.ActivityEventRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,19 +15,18 @@ public class ActivityLogService {
     ActivityEventRepository events;
 
     /** {@code next} is null on the last page. */
-    public record Page(List<ActivityEventEntity> events, PageCursor next) {
+    public record Page(List<ActivityEventRow> events, PageCursor next) {
     }
 
-    @WithSession
     public Uni<Page> page(String subscriptionId, ActivityFilter filter, PageCursor after, int size) {
         // One row more than asked tells whether another page exists without a count query.
         return events.page(subscriptionId, filter, after, size + 1).map(found -> {
             if (found.size() <= size) {
                 return new Page(found, null);
             }
-            List<ActivityEventEntity> page = found.subList(0, size);
-            ActivityEventEntity last = page.get(size - 1);
-            return new Page(page, new PageCursor(last.eventTimestamp, last.id));
+            List<ActivityEventRow> page = found.subList(0, size);
+            ActivityEventRow last = page.get(size - 1);
+            return new Page(page, new PageCursor(last.eventTimestamp(), last.id()));
         });
     }
 }

@@ -14,10 +14,14 @@ public enum ArmOperation {
     GUEST_ASSIGNMENT_WRITE("Microsoft.GuestConfiguration/guestConfigurationAssignments/write",
             "Create or Update Guest Configuration Assignment", ArmOperation.GUEST_ASSIGNMENTS),
     GUEST_ASSIGNMENT_DELETE("Microsoft.GuestConfiguration/guestConfigurationAssignments/delete",
-            "Delete Guest Configuration Assignment", ArmOperation.GUEST_ASSIGNMENTS);
+            "Delete Guest Configuration Assignment", ArmOperation.GUEST_ASSIGNMENTS),
+    /** A rollout's own events, on the rollout's resource: accepted, then how it ended. */
+    ROLLOUT_WRITE("Bulwark.Fleet/extensionRollouts/write", "Create or Update Extension Rollout", ArmOperation.ROLLOUTS),
+    ROLLOUT_CANCEL("Bulwark.Fleet/extensionRollouts/cancel/action", "Cancel Extension Rollout", ArmOperation.ROLLOUTS);
 
     private static final String EXTENSIONS = "Microsoft.HybridCompute/machines/extensions";
     private static final String GUEST_ASSIGNMENTS = "Microsoft.GuestConfiguration/guestConfigurationAssignments";
+    private static final String ROLLOUTS = "Bulwark.Fleet/extensionRollouts";
 
     private final String value;
     private final String localizedValue;

@@ -3,8 +3,8 @@ package dev.bulwark.cloud.service;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.bulwark.cloud.config.CatalogConfig;
 import dev.bulwark.cloud.repository.CatalogStore;
-import dev.bulwark.cloud.repository.CatalogStore.CatalogRow;
-import dev.bulwark.cloud.repository.CatalogStore.PackageRow;
+import dev.bulwark.cloud.repository.row.CatalogVersionRow;
+import dev.bulwark.cloud.repository.row.PackageVersionRow;
 import dev.bulwark.cloud.signing.CatalogSigningKey;
 import dev.bulwark.cloud.storage.PackageStorage;
 import dev.bulwark.cloud.storage.StorageObjects;
@@ -50,11 +50,11 @@ public class CatalogIssuer {
     MeterRegistry metrics;
 
     /** In the caller's transaction: signs and records catalog {@code version} listing every package in the session's view. */
-    public CatalogRow issue(CatalogStore.Session session, long version, Instant now) {
+    public CatalogVersionRow issue(CatalogStore.Session session, long version, Instant now) {
         List<Catalog.PackageEntry> entries = session.packages().stream().map(CatalogIssuer::entry).toList();
         Instant expires = now.plus(config.validity());
         byte[] content = CatalogSigner.encode(signingKey.sign(Catalog.unsigned(version, now, expires, entries)));
-        CatalogRow row = new CatalogRow(version, now, expires, signingKey.keyId(), entries.size(), Sha256.hex(content), content);
+        CatalogVersionRow row = new CatalogVersionRow(version, now, expires, signingKey.keyId(), entries.size(), Sha256.hex(content), content);
         session.insertCatalog(row);
         metrics.counter("bulwark.catalog.issued").increment();
         return row;
@@ -66,10 +66,10 @@ public class CatalogIssuer {
      *
      * @return the version issued, if one was
      */
-    public Optional<CatalogRow> renewIfDue(Instant now) {
+    public Optional<CatalogVersionRow> renewIfDue(Instant now) {
         return store.underCatalogLock(session -> {
-            Optional<CatalogRow> latest = session.latestCatalog();
-            Optional<CatalogRow> issued = Optional.empty();
+            Optional<CatalogVersionRow> latest = session.latestCatalog();
+            Optional<CatalogVersionRow> issued = Optional.empty();
             if (latest.isEmpty() || isDue(latest.get(), now)) {
                 long next = latest.map(c -> c.version() + 1).orElse(1L);
                 issued = Optional.of(session.inTransaction(() -> issue(session, next, now)));
@@ -86,12 +86,12 @@ public class CatalogIssuer {
         serve(session, session.latestCatalog());
     }
 
-    boolean isDue(CatalogRow catalog, Instant now) {
+    boolean isDue(CatalogVersionRow catalog, Instant now) {
         return now.plus(config.validity().dividedBy(2)).isAfter(catalog.expires());
     }
 
     /** Writes the catalog file unless storage has it already, then records it as served (operations may name it). */
-    private void serve(CatalogStore.Session session, Optional<CatalogRow> catalog) {
+    private void serve(CatalogStore.Session session, Optional<CatalogVersionRow> catalog) {
         if (catalog.isEmpty()) {
             return;
         }
@@ -108,7 +108,7 @@ public class CatalogIssuer {
         session.markServed(catalog.get().version(), Timestamps.now());
     }
 
-    private static Catalog.PackageEntry entry(PackageRow row) {
+    private static Catalog.PackageEntry entry(PackageVersionRow row) {
         try {
             return new Catalog.PackageEntry(row.publisher(), row.type(), row.version(),
                     new Catalog.Digest(row.length(), row.sha256()), Json.MAPPER.readValue(row.files(), FILES));

@@ -4,11 +4,11 @@ import dev.bulwark.cloud.messaging.OutboxRelay;
 import dev.bulwark.cloud.repository.ExtensionRepository;
 import dev.bulwark.cloud.repository.ExtensionRepository.Settled;
 import dev.bulwark.model.AgentReport;
-import dev.bulwark.model.ExtensionId;
 import dev.bulwark.model.OperationKind;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
 
 /**
  * Reinstalls extensions that agents report missing while the cloud still expects them installed (removed
- * locally with {@code bulwark-agent extension remove}), through the same path as a PUT. One lookup per
- * batch of reports; {@link Reconciliation} decides. Protected settings cannot be resent: the cloud never
- * stores them, and the agent dropped its copy with the extension.
+ * locally with {@code bulwark-agent extension remove}), through the same issuer as a PUT. One lookup and
+ * one batch of operations per batch of reports; {@link Reconciliation} decides. Protected settings cannot
+ * be resent: the cloud never stores them, and the agent dropped its copy with the extension.
  */
 @ApplicationScoped
 public class ExtensionReconciler {
@@ -36,11 +36,13 @@ public class ExtensionReconciler {
     private static final Logger LOG = Logger.getLogger(ExtensionReconciler.class);
 
     @Inject
+    Pool pool;
+    @Inject
     ExtensionRepository extensions;
     @Inject
-    OperationIssuer issuer;
+    ExtensionService extensionService;
     @Inject
-    PackageLocator packages;
+    OperationIssuer issuer;
     @Inject
     OutboxRelay relay;
     @Inject
@@ -53,8 +55,10 @@ public class ExtensionReconciler {
         if (byMachine.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return Panache.withTransaction(() -> extensions.inStateOn(byMachine.keySet(), ProvisioningState.SUCCEEDED)
-                        .chain(settled -> reinstallAll(missing(settled, byMachine))))
+        return pool.withTransaction(tx -> extensions.inStateOn(tx, byMachine.keySet(), ProvisioningState.SUCCEEDED)
+                        .chain(settled -> orders(missing(settled, byMachine)))
+                        .chain(orders -> orders.isEmpty() ? Uni.createFrom().item(0)
+                                : issuer.prepare(orders).call(prepared -> issuer.write(tx, prepared)).replaceWith(orders.size())))
                 .invoke(issued -> {
                     if (issued > 0) {
                         metrics.counter("bulwark.reconciliation.reinstalls").increment(issued);
@@ -66,7 +70,7 @@ public class ExtensionReconciler {
     private static List<Settled> missing(List<Settled> settled, Map<String, AgentReport> byMachine) {
         List<Settled> missing = new ArrayList<>();
         for (Settled candidate : settled) {
-            AgentReport report = byMachine.get(candidate.extension().machineId);
+            AgentReport report = byMachine.get(candidate.extension().machineId());
             if (report != null && Reconciliation.needsReinstall(expected(candidate),
                     Reconciliation.nameKeys(report.extensions()), report.sentAt())) {
                 missing.add(candidate);
@@ -75,40 +79,36 @@ public class ExtensionReconciler {
         return missing;
     }
 
-    private Uni<Integer> reinstallAll(List<Settled> missing) {
-        // One after another: a reactive session runs one statement at a time.
-        Uni<Integer> chain = Uni.createFrom().item(0);
-        for (Settled candidate : missing) {
-            chain = chain.chain(count -> reinstall(candidate).map(issued -> issued ? count + 1 : count));
-        }
-        return chain;
-    }
-
     /**
-     * Checked before anything changes: a version missing from the catalog (data older than publishing)
-     * must not fail the batch, which would stop the report channel.
+     * A version missing from the catalog (data older than publishing) is skipped with a warning: it must not
+     * fail the batch, which would stop the report channel.
      */
-    private Uni<Boolean> reinstall(Settled candidate) {
-        var extension = candidate.extension();
-        return packages.locate(new ExtensionId(extension.publisher, extension.type), extension.typeHandlerVersion)
-                .chain(found -> {
-                    if (found.isEmpty()) {
-                        LOG.warnf("Extension %s on %s is missing but version %s is not published: not reinstalled",
-                                extension.name, extension.machineId, extension.typeHandlerVersion);
-                        return Uni.createFrom().item(false);
-                    }
-                    LOG.infof("Extension %s on %s reported missing: reinstalling %s/%s %s", extension.name,
-                            extension.machineId, extension.publisher, extension.type, extension.typeHandlerVersion);
-                    // The machine no longer has it: should the reinstall fail, the next PUT must install, not update.
-                    extension.installedVersion = null;
-                    return issuer.issue(candidate.machine(), extension, OperationKind.INSTALL, ArmOperation.EXTENSION_WRITE,
-                            null, new Requester(CALLER, UUID.randomUUID().toString()), null, NOTE).replaceWith(true);
-                });
+    private Uni<List<OperationIssuer.Order>> orders(List<Settled> missing) {
+        return Multi.createFrom().iterable(missing)
+                .onItem().transformToUniAndConcatenate(candidate -> {
+                    var extension = candidate.extension();
+                    return extensionService.packageReferences(OperationKind.INSTALL, extension)
+                            .map(refs -> {
+                                LOG.infof("Extension %s on %s reported missing: reinstalling %s/%s %s", extension.name(),
+                                        extension.machineId(), extension.publisher(), extension.type(),
+                                        extension.typeHandlerVersion());
+                                // The machine no longer has it: should the reinstall fail, the next PUT must install, not update.
+                                return new OperationIssuer.Order(candidate.machine(), extension.notInstalled(),
+                                        OperationKind.INSTALL, ArmOperation.EXTENSION_WRITE, UUID.randomUUID(), null, refs,
+                                        new Requester(CALLER, UUID.randomUUID().toString()), null, null, NOTE);
+                            })
+                            .onFailure().recoverWithItem(error -> {
+                                LOG.warnf("Extension %s on %s is missing but cannot be reinstalled: %s", extension.name(),
+                                        extension.machineId(), error.getMessage());
+                                return null; // dropped from the stream
+                            });
+                })
+                .collect().asList();
     }
 
     private static Reconciliation.Expected expected(Settled candidate) {
         var operation = candidate.lastOperation();
-        return new Reconciliation.Expected(candidate.extension().name, candidate.extension().provisioningState,
-                OperationKind.valueOf(operation.kind), operation.status, operation.endTime, candidate.extension().updatedAt);
+        return new Reconciliation.Expected(candidate.extension().name(), candidate.extension().provisioningState(),
+                operation.kind(), operation.status(), operation.endTime(), candidate.extension().updatedAt());
     }
 }

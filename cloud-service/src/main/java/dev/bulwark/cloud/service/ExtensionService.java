@@ -1,27 +1,37 @@
 package dev.bulwark.cloud.service;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.cloud.error.ApiException;
+import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.cloud.messaging.OutboxRelay;
 import dev.bulwark.cloud.repository.ExtensionRepository;
-import dev.bulwark.cloud.repository.entity.ExtensionEntity;
-import dev.bulwark.cloud.repository.entity.MachineEntity;
-import dev.bulwark.cloud.repository.entity.OperationEntity;
+import dev.bulwark.cloud.repository.row.ExtensionRow;
+import dev.bulwark.cloud.repository.row.MachineRow;
+import dev.bulwark.cloud.repository.row.OperationRow;
+import dev.bulwark.model.ExtensionId;
+import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationKind;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import dev.bulwark.model.SealedSettings;
+import dev.bulwark.model.crypto.SealedBox;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Extension writes (PUT, PATCH, DELETE) and reads. Each write is one transaction (see
- * {@link OperationIssuer}); the outbox relay is woken after the commit so the operation leaves at once.
+ * Extension writes (PUT, PATCH, DELETE) and reads. Each write is one transaction that locks the extension
+ * row, decides, and issues the operation ({@link OperationIssuer}); the outbox relay is woken after the commit
+ * so the operation leaves at once.
  */
 @ApplicationScoped
 public class ExtensionService {
+    @Inject
+    Pool pool;
     @Inject
     MachineService machines;
     @Inject
@@ -29,30 +39,25 @@ public class ExtensionService {
     @Inject
     OperationIssuer issuer;
     @Inject
+    PackageLocator packages;
+    @Inject
     OutboxRelay relay;
 
     /** An accepted write: what to poll, where, and the extension as it now stands. */
-    public record Accepted(OperationEntity operation, ExtensionEntity extension, String location) {
+    public record Accepted(OperationRow operation, ExtensionRow extension, String location) {
     }
 
     /** PUT: creates or replaces the extension's desired state. */
     public Uni<Accepted> put(ExtensionAddress address, ExtensionRequest request, Requester requester) {
         return write(address, (machine, existing) -> {
-            ExtensionEntity extension = existing != null ? existing : newExtension(machine, address);
             OperationKind kind = OperationPlanner.kindOfWrite(existing, request.publisher(), request.type(),
                     request.typeHandlerVersion());
-            extension.publisher = existing != null ? existing.publisher : request.publisher();
-            extension.type = existing != null ? existing.type : request.type();
-            extension.typeHandlerVersion = request.typeHandlerVersion();
-            extension.settings = request.settings() == null ? null : request.settings().toString();
-            extension.autoUpgradeMinorVersion = Boolean.TRUE.equals(request.autoUpgradeMinorVersion());
-            extension.enableAutomaticUpgrade = Boolean.TRUE.equals(request.enableAutomaticUpgrade());
-            extension.forceUpdateTag = request.forceUpdateTag();
-            if (request.location() != null) {
-                extension.location = request.location();
-            }
-            return issuer.issue(machine, extension, kind, ArmOperation.EXTENSION_WRITE, request.protectedSettings(),
-                    requester, null).map(operation -> new Accepted(operation, extension, machine.location));
+            ExtensionRow current = existing != null ? existing : newExtension(machine, address, request);
+            ExtensionRow desired = current.desired(request.typeHandlerVersion(),
+                    request.settings() == null ? null : request.settings().toString(),
+                    Boolean.TRUE.equals(request.autoUpgradeMinorVersion()), Boolean.TRUE.equals(request.enableAutomaticUpgrade()),
+                    request.forceUpdateTag(), request.location() != null ? request.location() : current.location());
+            return order(machine, desired, kind, ArmOperation.EXTENSION_WRITE, request.protectedSettings(), requester);
         });
     }
 
@@ -62,55 +67,48 @@ public class ExtensionService {
             if (existing == null) {
                 throw notFound(address);
             }
-            String version = request.typeHandlerVersion() != null ? request.typeHandlerVersion() : existing.typeHandlerVersion;
+            String version = request.typeHandlerVersion() != null ? request.typeHandlerVersion() : existing.typeHandlerVersion();
             OperationKind kind = OperationPlanner.kindOfWrite(existing,
-                    request.publisher() != null ? request.publisher() : existing.publisher,
-                    request.type() != null ? request.type() : existing.type, version);
-            existing.typeHandlerVersion = version;
-            if (request.settings() != null) {
-                existing.settings = request.settings().toString();
-            }
-            if (request.autoUpgradeMinorVersion() != null) {
-                existing.autoUpgradeMinorVersion = request.autoUpgradeMinorVersion();
-            }
-            if (request.enableAutomaticUpgrade() != null) {
-                existing.enableAutomaticUpgrade = request.enableAutomaticUpgrade();
-            }
-            if (request.forceUpdateTag() != null) {
-                existing.forceUpdateTag = request.forceUpdateTag();
-            }
-            return issuer.issue(machine, existing, kind, ArmOperation.EXTENSION_WRITE, request.protectedSettings(),
-                    requester, null).map(operation -> new Accepted(operation, existing, machine.location));
+                    request.publisher() != null ? request.publisher() : existing.publisher(),
+                    request.type() != null ? request.type() : existing.type(), version);
+            ExtensionRow desired = existing.desired(version,
+                    request.settings() != null ? request.settings().toString() : existing.settings(),
+                    request.autoUpgradeMinorVersion() != null ? request.autoUpgradeMinorVersion() : existing.autoUpgradeMinorVersion(),
+                    request.enableAutomaticUpgrade() != null ? request.enableAutomaticUpgrade() : existing.enableAutomaticUpgrade(),
+                    request.forceUpdateTag() != null ? request.forceUpdateTag() : existing.forceUpdateTag(), existing.location());
+            return order(machine, desired, kind, ArmOperation.EXTENSION_WRITE, request.protectedSettings(), requester);
         });
     }
 
     /** DELETE: null when the extension does not exist (ARM answers 204 then). */
     public Uni<Accepted> delete(ExtensionAddress address, Requester requester) {
         return write(address, (machine, existing) -> existing == null ? Uni.createFrom().nullItem()
-                : issuer.issue(machine, existing, OperationKind.DELETE, ArmOperation.EXTENSION_DELETE, null, requester, null)
-                .map(operation -> new Accepted(operation, existing, machine.location)));
+                : order(machine, existing, OperationKind.DELETE, ArmOperation.EXTENSION_DELETE, null, requester));
     }
 
-    @WithSession
-    public Uni<ExtensionEntity> get(ExtensionAddress address) {
-        return machines.require(address.machine())
-                .chain(machine -> extensions.findByName(machine.resourceId, address.name()))
+    public Uni<ExtensionRow> get(ExtensionAddress address) {
+        return machines.require(pool, address.machine())
+                .chain(machine -> extensions.findByName(pool, machine.resourceId(), address.name()))
                 .onItem().ifNull().failWith(() -> notFound(address));
     }
 
-    @WithSession
-    public Uni<List<ExtensionEntity>> list(MachineAddress address) {
-        return machines.require(address).chain(machine -> extensions.listByMachine(machine.resourceId));
+    public Uni<List<ExtensionRow>> list(MachineAddress address) {
+        return machines.require(pool, address).chain(machine -> extensions.listByMachine(pool, machine.resourceId()));
     }
 
     private interface Change {
-        Uni<Accepted> apply(MachineEntity machine, ExtensionEntity existing);
+        /** The operation to issue, or a null item for nothing to do. */
+        Uni<OperationIssuer.Order> apply(MachineRow machine, ExtensionRow existing);
     }
 
     private Uni<Accepted> write(ExtensionAddress address, Change change) {
-        return Panache.withTransaction(() -> machines.require(address.machine())
-                        .chain(machine -> extensions.findByName(machine.resourceId, address.name())
-                                .chain(existing -> change.apply(machine, existing))))
+        return pool.withTransaction(tx -> machines.require(tx, address.machine())
+                        .chain(machine -> extensions.findByNameForUpdate(tx, machine.resourceId(), address.name())
+                                .chain(existing -> change.apply(machine, existing))
+                                .chain(order -> order == null ? Uni.createFrom().<Accepted>nullItem()
+                                        : issuer.prepare(List.of(order)).call(prepared -> issuer.write(tx, prepared))
+                                        .map(prepared -> new Accepted(prepared.operation(0), prepared.extension(0),
+                                                machine.location())))))
                 .invoke(accepted -> {
                     if (accepted != null) {
                         relay.wake();
@@ -118,19 +116,53 @@ public class ExtensionService {
                 });
     }
 
+    /**
+     * The operation for one machine: its package references (install and upgrade need a published package)
+     * and its protected settings sealed to the machine for this operation, off the event loop.
+     */
+    private Uni<OperationIssuer.Order> order(MachineRow machine, ExtensionRow desired, OperationKind kind,
+                                             ArmOperation armOperation, ObjectNode protectedSettings, Requester requester) {
+        return packageReferences(kind, desired)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(refs -> {
+                    UUID operationId = UUID.randomUUID();
+                    SealedSettings sealed = protectedSettings == null || kind == OperationKind.DELETE ? null
+                            : SealedBox.seal(Json.encode(protectedSettings), SealedBox.decodePublic(machine.encryptionKey()),
+                            machine.resourceId(), operationId.toString());
+                    return new OperationIssuer.Order(machine, desired, kind, armOperation, operationId, sealed, refs,
+                            requester, null, null, null);
+                });
+    }
+
+    /** Install and upgrade need a published package; update (same version) and delete need none. */
+    Uni<Optional<PackageLocator.PackageReferences>> packageReferences(OperationKind kind, ExtensionRow extension) {
+        if (kind != OperationKind.INSTALL && kind != OperationKind.UPGRADE) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return packages.locate(new ExtensionId(extension.publisher(), extension.type()), extension.typeHandlerVersion())
+                .invoke(found -> {
+                    if (found.isEmpty()) {
+                        throw versionNotFound(extension.publisher(), extension.type(), extension.typeHandlerVersion(),
+                                "properties.typeHandlerVersion");
+                    }
+                });
+    }
+
+    public static ApiException versionNotFound(String publisher, String type, String version, String target) {
+        return new ApiException(ArmErrorCode.ExtensionVersionNotFound, "Extension " + publisher + "/" + type + " version "
+                + version + " is not published in this cloud, so no machine could verify and install it. Publish it first"
+                + " (PUT .../publishers/" + publisher + "/extensionTypes/" + type + "/versions/" + version
+                + ") or choose a published version.", target);
+    }
+
     static ApiException notFound(ExtensionAddress address) {
         return ApiException.notFound("Microsoft.HybridCompute/machines/" + address.machine().machineName() + "/extensions",
                 address.name(), address.machine().resourceGroup());
     }
 
-    private static ExtensionEntity newExtension(MachineEntity machine, ExtensionAddress address) {
-        ExtensionEntity extension = new ExtensionEntity();
-        extension.id = UUID.randomUUID();
-        extension.machineId = machine.resourceId;
-        extension.name = address.name();
-        extension.nameKey = ExtensionRepository.nameKey(address.name());
-        extension.location = machine.location;
-        extension.createdAt = Timestamps.now();
-        return extension;
+    private static ExtensionRow newExtension(MachineRow machine, ExtensionAddress address, ExtensionRequest request) {
+        return new ExtensionRow(UUID.randomUUID(), machine.resourceId(), address.name(), machine.location(),
+                request.publisher(), request.type(), request.typeHandlerVersion(), null, null, false, false, null, null,
+                null, null, Timestamps.now(), null);
     }
 }

@@ -3,10 +3,12 @@ package dev.bulwark.cloud.service;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.messaging.OutboxRelay;
 import dev.bulwark.cloud.repository.ExtensionRepository;
-import dev.bulwark.cloud.repository.entity.ExtensionEntity;
-import dev.bulwark.cloud.repository.entity.MachineEntity;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.bulwark.cloud.repository.row.ExtensionRow;
+import dev.bulwark.cloud.repository.row.MachineRow;
+import dev.bulwark.model.OperationKind;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -24,9 +26,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class ExtensionUpgradeService {
     @Inject
+    Pool pool;
+    @Inject
     MachineService machines;
     @Inject
     ExtensionRepository extensions;
+    @Inject
+    ExtensionService extensionService;
     @Inject
     OperationIssuer issuer;
     @Inject
@@ -34,37 +40,39 @@ public class ExtensionUpgradeService {
 
     /** The upgrades are accepted together; the returned operation carries the async operation id to poll. */
     public Uni<ExtensionService.Accepted> upgrade(MachineAddress address, List<UpgradeTarget> targets, Requester requester) {
-        return Panache.withTransaction(() -> machines.require(address)
-                        .chain(machine -> extensions.listByMachine(machine.resourceId)
-                                .chain(installed -> issueAll(machine, plan(installed, targets), requester))))
+        return pool.withTransaction(tx -> machines.require(tx, address)
+                        .chain(machine -> extensions.listByMachineForUpdate(tx, machine.resourceId())
+                                .chain(installed -> orders(machine, plan(installed, targets), requester))
+                                .chain(orders -> issuer.prepare(orders).call(prepared -> issuer.write(tx, prepared))
+                                        .map(prepared -> new ExtensionService.Accepted(prepared.operation(0),
+                                                prepared.extension(0), machine.location())))))
                 .invoke(relay::wake);
     }
 
-    private Uni<ExtensionService.Accepted> issueAll(MachineEntity machine, Map<ExtensionEntity, String> plan,
-                                                    Requester requester) {
+    private Uni<List<OperationIssuer.Order>> orders(MachineRow machine, Map<ExtensionRow, String> plan, Requester requester) {
         UUID asyncOperationId = UUID.randomUUID();
-        // One after another: a reactive session runs one statement at a time.
-        Uni<ExtensionService.Accepted> chain = Uni.createFrom().nullItem();
-        for (Map.Entry<ExtensionEntity, String> step : plan.entrySet()) {
-            ExtensionEntity extension = step.getKey();
-            chain = chain.chain(() -> {
-                var kind = OperationPlanner.kindOfWrite(extension, extension.publisher, extension.type, step.getValue());
-                extension.typeHandlerVersion = step.getValue();
-                return issuer.issue(machine, extension, kind, ArmOperation.UPGRADE_EXTENSIONS, null, requester,
-                        asyncOperationId).map(operation -> new ExtensionService.Accepted(operation, extension, machine.location));
-            });
-        }
-        return chain;
+        return Multi.createFrom().iterable(plan.entrySet())
+                .onItem().transformToUniAndConcatenate(step -> {
+                    ExtensionRow extension = step.getKey();
+                    OperationKind kind = OperationPlanner.kindOfWrite(extension, extension.publisher(), extension.type(), step.getValue());
+                    ExtensionRow desired = extension.desired(step.getValue(), extension.settings(),
+                            extension.autoUpgradeMinorVersion(), extension.enableAutomaticUpgrade(), extension.forceUpdateTag(),
+                            extension.location());
+                    return extensionService.packageReferences(kind, desired).map(refs -> new OperationIssuer.Order(machine,
+                            desired, kind, ArmOperation.UPGRADE_EXTENSIONS, UUID.randomUUID(), null, refs, requester,
+                            asyncOperationId, null, null));
+                })
+                .collect().asList();
     }
 
     /** Matches each {@code Publisher.Type} to an extension of the machine and checks the version goes up. */
-    static Map<ExtensionEntity, String> plan(List<ExtensionEntity> installed, List<UpgradeTarget> targets) {
-        Map<ExtensionEntity, String> plan = new LinkedHashMap<>();
+    static Map<ExtensionRow, String> plan(List<ExtensionRow> installed, List<UpgradeTarget> targets) {
+        Map<ExtensionRow, String> plan = new LinkedHashMap<>();
         for (UpgradeTarget target : targets) {
             String property = "extensionTargets." + target.dottedType();
-            List<ExtensionEntity> matches = new ArrayList<>();
-            for (ExtensionEntity extension : installed) {
-                if ((extension.publisher + "." + extension.type).equalsIgnoreCase(target.dottedType())) {
+            List<ExtensionRow> matches = new ArrayList<>();
+            for (ExtensionRow extension : installed) {
+                if ((extension.publisher() + "." + extension.type()).equalsIgnoreCase(target.dottedType())) {
                     matches.add(extension);
                 }
             }
@@ -72,11 +80,11 @@ public class ExtensionUpgradeService {
                 throw ApiException.invalidParameter(property, "The machine has no extension of type '"
                         + target.dottedType() + "' to upgrade.");
             }
-            for (ExtensionEntity extension : matches) {
-                if (VersionOrder.INSTANCE.compare(target.targetVersion(), extension.typeHandlerVersion) <= 0) {
+            for (ExtensionRow extension : matches) {
+                if (VersionOrder.INSTANCE.compare(target.targetVersion(), extension.typeHandlerVersion()) <= 0) {
                     throw ApiException.invalidParameter(property + ".targetVersion", "targetVersion '"
-                            + target.targetVersion() + "' is not newer than the version of extension '" + extension.name
-                            + "' (" + extension.typeHandlerVersion + ").");
+                            + target.targetVersion() + "' is not newer than the version of extension '" + extension.name()
+                            + "' (" + extension.typeHandlerVersion() + ").");
                 }
                 plan.put(extension, target.targetVersion());
             }

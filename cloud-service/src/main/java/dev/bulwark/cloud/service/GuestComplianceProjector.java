@@ -2,14 +2,17 @@ package dev.bulwark.cloud.service;
 
 import dev.bulwark.cloud.messaging.Rejected;
 import dev.bulwark.cloud.messaging.Verified;
-import dev.bulwark.cloud.repository.GuestComplianceRepository;
-import dev.bulwark.cloud.repository.GuestComplianceRepository.Assignment;
-import dev.bulwark.cloud.repository.GuestComplianceRepository.Outcome;
+import dev.bulwark.cloud.repository.ActivityEventRepository;
+import dev.bulwark.cloud.repository.GuestAssignmentRepository;
+import dev.bulwark.cloud.repository.GuestAssignmentRepository.Current;
+import dev.bulwark.cloud.repository.GuestAssignmentRepository.Shown;
+import dev.bulwark.cloud.repository.row.ActivityEventRow;
 import dev.bulwark.model.DeadLetter;
 import dev.bulwark.model.GuestComplianceReport;
 import dev.bulwark.model.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -32,12 +35,20 @@ public class GuestComplianceProjector {
     private static final Logger LOG = Logger.getLogger(GuestComplianceProjector.class);
 
     @Inject
-    GuestComplianceRepository store;
+    Pool pool;
+    @Inject
+    GuestAssignmentRepository assignments;
+    @Inject
+    ActivityEventRepository events;
     @Inject
     MeterRegistry metrics;
 
     /** A rule's result as the API shows it in {@code latestAssignmentReport.resources}. */
     public record RuleResource(String id, String complianceStatus, String reason) {
+    }
+
+    /** What one report shows, and the outcome event to log if it is its version's first. */
+    record Outcome(Shown shown, ActivityEventRow firstReportEvent) {
     }
 
     /** @return reports the consumer dead-letters: another machine's assignment, or a status no report may have */
@@ -60,11 +71,11 @@ public class GuestComplianceProjector {
         if (newest.isEmpty()) {
             return Uni.createFrom().item(rejected);
         }
-        return store.current(newest.keySet()).chain(assignments -> {
+        return assignments.current(newest.keySet()).chain(current -> {
             Instant now = Timestamps.now();
             List<Outcome> outcomes = new ArrayList<>();
             Map<UUID, Verified<GuestComplianceReport>> unknown = new LinkedHashMap<>(newest);
-            for (Assignment assignment : assignments) {
+            for (Current assignment : current) {
                 Verified<GuestComplianceReport> verified = unknown.remove(assignment.assignmentId());
                 if (!assignment.machineId().equals(verified.message().machineId())) {
                     rejected.add(new Rejected(verified.record(), DeadLetter.Reason.MachineIdMismatch, "assignment "
@@ -75,14 +86,34 @@ public class GuestComplianceProjector {
             }
             unknown.forEach((id, report) -> LOG.debugf("Ignored a compliance report of machine %s for assignment version %s:"
                     + " replaced or deleted since", report.message().machineId(), id));
-            return store.apply(outcomes, now).map(firsts -> {
+            return apply(outcomes, now).map(firsts -> {
                 metrics.counter("bulwark.guest.reports.applied").increment(outcomes.size());
                 return rejected;
             });
         });
     }
 
-    static Outcome outcome(Assignment assignment, GuestComplianceReport report, Instant now) {
+    /**
+     * In one transaction and a fixed number of statements: each assignment shows its newest report, and the
+     * first report of each version logs its outcome event (the claim makes that happen once).
+     *
+     * @return how many first reports this batch logged
+     */
+    private Uni<Integer> apply(List<Outcome> outcomes, Instant now) {
+        if (outcomes.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<UUID> ids = outcomes.stream().map(o -> o.shown().assignmentId()).toList();
+        return pool.withTransaction(tx -> assignments.claimFirstReports(tx, ids, now).chain(firsts -> {
+            List<ActivityEventRow> logged = outcomes.stream().filter(o -> firsts.contains(o.shown().assignmentId()))
+                    .map(Outcome::firstReportEvent).toList();
+            return assignments.showNewest(tx, outcomes.stream().map(Outcome::shown).toList(), now)
+                    .chain(() -> events.insert(tx, logged))
+                    .replaceWith(logged.size());
+        }));
+    }
+
+    static Outcome outcome(Current assignment, GuestComplianceReport report, Instant now) {
         boolean evaluated = !ComplianceStatus.NOT_EVALUATED.equals(report.complianceStatus());
         String errorCode = evaluated ? null : report.errorCode() != null ? InstanceViews.cap(report.errorCode())
                 : "GuestConfigurationNotEvaluated";
@@ -95,8 +126,8 @@ public class GuestComplianceProjector {
         var subject = new ActivityEvents.Subject(assignment.subscriptionId(), assignment.resourceGroup(),
                 GuestAssignmentAddress.resourceId(assignment.machineId(), assignment.name()), assignment.correlationId(),
                 assignment.assignmentId(), ArmOperation.GUEST_ASSIGNMENT_WRITE.value(), assignment.caller());
-        return new Outcome(assignment.assignmentId(), report.complianceStatus(), report.evaluatedAt(), errorCode,
-                message, Json.encodeToString(resources), ActivityEvents.outcome(subject, evaluated, errorCode, message, now));
+        return new Outcome(new Shown(assignment.assignmentId(), report.complianceStatus(), report.evaluatedAt(), errorCode,
+                message, Json.encodeToString(resources)), ActivityEvents.outcome(subject, evaluated, errorCode, message, now));
     }
 
     private static long compliantRules(GuestComplianceReport report) {

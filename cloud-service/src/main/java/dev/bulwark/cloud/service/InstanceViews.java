@@ -1,6 +1,6 @@
 package dev.bulwark.cloud.service;
 
-import dev.bulwark.cloud.repository.entity.OperationEntity;
+import dev.bulwark.cloud.repository.row.OperationRow;
 import dev.bulwark.model.InstanceView;
 import dev.bulwark.model.OperationResult;
 import dev.bulwark.model.ResultStatus;
@@ -17,7 +17,7 @@ public final class InstanceViews {
     private InstanceViews() {
     }
 
-    public static InstanceView of(OperationEntity operation, OperationResult result) {
+    public static InstanceView of(OperationRow operation, OperationResult result) {
         InstanceView.Status agentStatus = result.instanceView() == null ? null : result.instanceView().status();
         InstanceView.Status status;
         if (result.status() == ResultStatus.Succeeded) {
@@ -30,7 +30,7 @@ public final class InstanceViews {
             String code = "ProvisioningState/failed" + (result.errorCode() == null ? "" : "/" + cap(result.errorCode()));
             status = new InstanceView.Status(code, "Error", "Provisioning failed", cap(result.message()), result.finishedAt());
         }
-        return new InstanceView(operation.extensionName, operation.extensionType, operation.extensionVersion, status);
+        return new InstanceView(operation.extensionName(), operation.extensionType(), operation.extensionVersion(), status);
     }
 
     public static String cap(String text) {

@@ -3,62 +3,59 @@ package dev.bulwark.cloud.service;
 import dev.bulwark.cloud.config.CloudConfig;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.repository.MachineRepository;
-import dev.bulwark.cloud.repository.entity.MachineEntity;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import dev.bulwark.cloud.repository.MachineRepository.Registered;
+import dev.bulwark.cloud.repository.MachineRepository.Registration;
+import dev.bulwark.cloud.repository.row.MachineRow;
+import dev.bulwark.model.MachineIds;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.util.List;
 
-/** Registers machines (the agent's {@code connect}) and reads them back with their connection status. */
+/** Registers machines (the agent's {@code connect}, one or a fleet) and reads them back with their connection status. */
 @ApplicationScoped
 public class MachineService {
     @Inject
     MachineRepository machines;
     @Inject
+    Pool pool;
+    @Inject
     CloudConfig config;
-
-    public record Registered(MachineEntity machine, boolean created) {
-    }
 
     /** Registers a new machine or re-registers a known one (new keys, location or agent version); reports are kept. */
     public Uni<Registered> register(MachineAddress address, MachineRegistration registration) {
-        return Panache.withTransaction(() -> machines.findById(address.resourceId()).chain(existing -> {
-            MachineEntity machine = existing != null ? existing : newMachine(address);
-            machine.location = registration.location();
-            machine.signingKey = registration.signingKey();
-            machine.encryptionKey = registration.encryptionKey();
-            if (registration.agentVersion() != null) {
-                machine.agentVersion = registration.agentVersion();
-            }
-            return machines.persist(machine).map(saved -> new Registered(saved, existing == null));
-        }));
+        return machines.register(pool, List.of(registration(address, registration, Timestamps.now())))
+                .map(registered -> registered.get(0));
     }
 
-    @WithSession
-    public Uni<MachineEntity> get(MachineAddress address) {
-        return require(address);
+    /** Registers machines of one resource group in one statement: a simulated fleet connects in bulk. */
+    public Uni<List<Registered>> registerAll(String subscriptionId, String resourceGroup, List<MachineRegistration.Named> fleet) {
+        Instant now = Timestamps.now();
+        return machines.register(pool, fleet.stream().map(named -> registration(
+                MachineAddress.of(subscriptionId, resourceGroup, named.name()), named.registration(), now)).toList());
     }
 
-    /** The machine, or 404 ResourceNotFound; runs in the caller's session. */
-    public Uni<MachineEntity> require(MachineAddress address) {
-        return machines.findById(address.resourceId()).onItem().ifNull().failWith(() -> ApiException.notFound(
+    public Uni<MachineRow> get(MachineAddress address) {
+        return require(pool, address);
+    }
+
+    /** The machine, or 404 ResourceNotFound. */
+    public Uni<MachineRow> require(SqlClient client, MachineAddress address) {
+        return machines.find(client, address.resourceId()).onItem().ifNull().failWith(() -> ApiException.notFound(
                 "Microsoft.HybridCompute/machines", address.machineName(), address.resourceGroup()));
     }
 
-    public MachineStatus statusOf(MachineEntity machine) {
+    public MachineStatus statusOf(MachineRow machine) {
         return MachineStatus.of(machine, Instant.now(), config.disconnectedAfter());
     }
 
-    private static MachineEntity newMachine(MachineAddress address) {
-        MachineEntity machine = new MachineEntity();
-        machine.resourceId = address.resourceId();
-        machine.subscriptionId = address.subscriptionId();
-        machine.resourceGroup = address.resourceGroup();
-        machine.name = address.machineName();
-        machine.registeredAt = Timestamps.now();
-        return machine;
+    private static Registration registration(MachineAddress address, MachineRegistration registration, Instant at) {
+        return new Registration(MachineIds.resourceId(address.subscriptionId(), address.resourceGroup(), address.machineName()),
+                address.subscriptionId(), address.resourceGroup(), address.machineName(), registration.location(),
+                registration.signingKey(), registration.encryptionKey(), registration.agentVersion(), registration.tags(), at);
     }
 }

@@ -1,6 +1,6 @@
 package dev.bulwark.cloud.service;
 
-import dev.bulwark.cloud.repository.entity.MachineEntity;
+import dev.bulwark.cloud.repository.row.MachineRow;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,13 +15,13 @@ public record MachineStatus(String status, Instant lastStatusChange) {
     public static final String CONNECTED = "Connected";
     public static final String DISCONNECTED = "Disconnected";
 
-    public static MachineStatus of(MachineEntity machine, Instant now, Duration disconnectedAfter) {
-        if (machine.lastSeenAt == null) {
-            return new MachineStatus(PENDING, machine.registeredAt);
+    public static MachineStatus of(MachineRow machine, Instant now, Duration disconnectedAfter) {
+        if (machine.lastSeenAt() == null) {
+            return new MachineStatus(PENDING, machine.registeredAt());
         }
-        Instant silentFrom = machine.lastSeenAt.plus(disconnectedAfter);
+        Instant silentFrom = machine.lastSeenAt().plus(disconnectedAfter);
         if (now.isBefore(silentFrom)) {
-            return new MachineStatus(CONNECTED, machine.connectedSince != null ? machine.connectedSince : machine.lastSeenAt);
+            return new MachineStatus(CONNECTED, machine.connectedSince() != null ? machine.connectedSince() : machine.lastSeenAt());
         }
         return new MachineStatus(DISCONNECTED, silentFrom);
     }

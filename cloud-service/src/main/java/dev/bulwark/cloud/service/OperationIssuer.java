@@ -1,38 +1,41 @@
 package dev.bulwark.cloud.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bulwark.cloud.error.ApiException;
-import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.cloud.repository.ActivityEventRepository;
 import dev.bulwark.cloud.repository.ExtensionRepository;
 import dev.bulwark.cloud.repository.OperationRepository;
 import dev.bulwark.cloud.repository.OutboxRepository;
-import dev.bulwark.cloud.repository.entity.ExtensionEntity;
-import dev.bulwark.cloud.repository.entity.MachineEntity;
-import dev.bulwark.cloud.repository.entity.OperationEntity;
-import dev.bulwark.cloud.repository.entity.OutboxMessageEntity;
+import dev.bulwark.cloud.repository.row.ActivityEventRow;
+import dev.bulwark.cloud.repository.row.ExtensionRow;
+import dev.bulwark.cloud.repository.row.MachineRow;
+import dev.bulwark.cloud.repository.row.OperationRow;
 import dev.bulwark.cloud.signing.CloudSigningKey;
-import dev.bulwark.model.ExtensionId;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.ExtensionSpec;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationKind;
 import dev.bulwark.model.SealedSettings;
 import dev.bulwark.model.Topics;
-import dev.bulwark.model.crypto.SealedBox;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Turns a decided change into an operation, inside the caller's transaction: the extension's new state,
- * the operation row, its Started activity event and the outbox row with the signed message all commit
- * together or not at all. Protected settings are sealed to the machine here and exist afterwards only
- * as ciphertext in the outbox row, which the relay deletes once Kafka has it.
+ * Turns decided changes into operations, inside the caller's transaction and for any number of machines at
+ * once: the extensions' new states, the operation rows, their Started activity events and one outbox row
+ * with the signed messages commit together or not at all, in a fixed number of statements. The messages are
+ * signed as one batch ({@link dev.bulwark.model.crypto.OperationBatchSigner}). Protected settings arrive
+ * already sealed to each machine and exist afterwards only as ciphertext in the outbox row, which the relay
+ * deletes once Kafka has it.
  */
 @ApplicationScoped
 public class OperationIssuer {
@@ -46,106 +49,100 @@ public class OperationIssuer {
     OutboxRepository outbox;
     @Inject
     CloudSigningKey signingKey;
-    @Inject
-    PackageLocator packages;
 
     /**
+     * One operation to issue.
+     *
      * @param extension        already holding the desired state the operation asks for
+     * @param operationId      fixed by the caller: sealed settings are bound to it
+     * @param sealed           protected settings sealed to this machine for this operation, or null
+     * @param packageRefs      where the package and its catalog are (install and upgrade), else empty
      * @param asyncOperationId what the client polls; null to poll this operation itself
+     * @param rolloutId        the rollout issuing it, or null
+     * @param note             appended to the Started event's message (why the cloud itself issued it), or null
      */
-    public Uni<OperationEntity> issue(MachineEntity machine, ExtensionEntity extension, OperationKind kind,
-                                      ArmOperation armOperation, ObjectNode protectedSettings, Requester requester,
-                                      UUID asyncOperationId) {
-        return issue(machine, extension, kind, armOperation, protectedSettings, requester, asyncOperationId, null);
+    public record Order(MachineRow machine, ExtensionRow extension, OperationKind kind, ArmOperation armOperation,
+                        UUID operationId, SealedSettings sealed, Optional<PackageLocator.PackageReferences> packageRefs,
+                        Requester requester, UUID asyncOperationId, UUID rolloutId, String note) {
     }
 
-    /** @param note appended to the Started event's message (why the cloud itself issued the operation); may be null */
-    public Uni<OperationEntity> issue(MachineEntity machine, ExtensionEntity extension, OperationKind kind,
-                                      ArmOperation armOperation, ObjectNode protectedSettings, Requester requester,
-                                      UUID asyncOperationId, String note) {
-        OperationEntity operation = newOperation(machine, extension, kind, armOperation, requester, asyncOperationId);
-        extension.lastOperationId = operation.operationId;
-        extension.provisioningState = OperationPlanner.pendingState(kind);
-        extension.updatedAt = operation.startTime;
-        SealedSettings sealed = protectedSettings == null || kind == OperationKind.DELETE ? null
-                : SealedBox.seal(Json.encode(protectedSettings), SealedBox.decodePublic(machine.encryptionKey),
-                machine.resourceId, operation.operationId.toString());
-        return packageReferences(kind, extension)
-                .map(refs -> outboxMessage(operation, extension, sealed, refs))
-                .chain(message -> extensions.persist(extension)
-                        .chain(() -> operations.persist(operation))
-                        .chain(() -> events.persist(ActivityEvents.started(operation,
-                                note == null ? describe(operation) : describe(operation) + ". " + note)))
-                        .chain(() -> outbox.persist(message)))
-                .replaceWith(operation);
-    }
-
-    /** Install and upgrade need a published package; update (same version) and delete need none. */
-    private Uni<Optional<PackageLocator.PackageReferences>> packageReferences(OperationKind kind, ExtensionEntity extension) {
-        if (kind != OperationKind.INSTALL && kind != OperationKind.UPGRADE) {
-            return Uni.createFrom().item(Optional.empty());
+    /** What one batch of orders writes. */
+    public record Prepared(List<ExtensionRow> extensions, List<OperationRow> operations, List<ActivityEventRow> started,
+                           List<OutboxRepository.Message> messages) {
+        public OperationRow operation(int index) {
+            return operations.get(index);
         }
-        return packages.locate(new ExtensionId(extension.publisher, extension.type), extension.typeHandlerVersion)
-                .invoke(found -> {
-                    if (found.isEmpty()) {
-                        throw versionNotFound(extension);
-                    }
-                });
+
+        public ExtensionRow extension(int index) {
+            return extensions.get(index);
+        }
     }
 
-    private static ApiException versionNotFound(ExtensionEntity extension) {
-        return new ApiException(ArmErrorCode.ExtensionVersionNotFound, "Extension " + extension.publisher + "/"
-                + extension.type + " version " + extension.typeHandlerVersion + " is not published in this cloud, so no"
-                + " machine could verify and install it. Publish it first (PUT .../publishers/" + extension.publisher
-                + "/extensionTypes/" + extension.type + "/versions/" + extension.typeHandlerVersion
-                + ") or choose a published version.", "properties.typeHandlerVersion");
+    /** Builds the rows and signs the messages, on a worker thread (canonical bytes, hashing, signing, JSON). */
+    public Uni<Prepared> prepare(List<Order> orders) {
+        return Uni.createFrom().item(() -> prepareNow(orders, Timestamps.now()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private OutboxMessageEntity outboxMessage(OperationEntity operation, ExtensionEntity extension, SealedSettings sealed,
-                                              Optional<PackageLocator.PackageReferences> refs) {
-        ObjectNode settings = extension.settings == null ? null : (ObjectNode) Json.tree(extension.settings.getBytes(StandardCharsets.UTF_8));
-        ExtensionSpec spec = new ExtensionSpec(extension.name, extension.publisher, extension.type,
-                extension.typeHandlerVersion, settings, sealed);
-        ExtensionOperation message = signingKey.sign(new ExtensionOperation(ExtensionOperation.SCHEMA_VERSION,
-                operation.operationId.toString(), operation.correlationId, operation.machineId,
-                OperationKind.valueOf(operation.kind), spec,
-                refs.map(PackageLocator.PackageReferences::packageRef).orElse(null),
-                refs.map(PackageLocator.PackageReferences::catalog).orElse(null),
-                operation.startTime, null));
-        OutboxMessageEntity row = new OutboxMessageEntity();
-        row.topic = Topics.EXTENSION_OPERATIONS;
-        row.machineId = operation.machineId;
-        row.payload = Json.encodeToString(message);
-        row.createdAt = operation.startTime;
-        return row;
+    /** Writes a prepared batch in the caller's transaction. */
+    public Uni<Void> write(SqlClient transaction, Prepared prepared) {
+        return extensions.upsert(transaction, prepared.extensions())
+                .chain(() -> operations.insert(transaction, prepared.operations()))
+                .chain(() -> events.insert(transaction, prepared.started()))
+                .chain(() -> outbox.add(transaction, Topics.EXTENSION_OPERATIONS, prepared.messages(),
+                        prepared.operations().get(0).startTime()));
     }
 
-    private static OperationEntity newOperation(MachineEntity machine, ExtensionEntity extension, OperationKind kind,
-                                                ArmOperation armOperation, Requester requester, UUID asyncOperationId) {
-        OperationEntity operation = new OperationEntity();
-        operation.operationId = UUID.randomUUID();
-        operation.asyncOperationId = asyncOperationId != null ? asyncOperationId : operation.operationId;
-        operation.correlationId = requester.correlationId();
-        operation.caller = requester.caller();
-        operation.subscriptionId = machine.subscriptionId;
-        operation.resourceGroup = machine.resourceGroup;
-        operation.machineId = machine.resourceId;
-        operation.extensionId = extension.id;
-        operation.extensionResourceId = ExtensionAddress.resourceId(machine.resourceId, extension.name);
-        operation.extensionName = extension.name;
-        operation.publisher = extension.publisher;
-        operation.extensionType = extension.type;
-        operation.extensionVersion = extension.typeHandlerVersion;
-        operation.kind = kind.name();
-        operation.operationName = armOperation.value();
-        operation.status = OperationStatus.IN_PROGRESS;
-        operation.startTime = Timestamps.now();
-        return operation;
+    Prepared prepareNow(List<Order> orders, Instant now) {
+        List<ExtensionRow> inFlight = new ArrayList<>(orders.size());
+        List<OperationRow> rows = new ArrayList<>(orders.size());
+        List<ActivityEventRow> started = new ArrayList<>(orders.size());
+        List<ExtensionOperation> unsigned = new ArrayList<>(orders.size());
+        for (Order order : orders) {
+            OperationRow operation = operationRow(order, now);
+            ExtensionRow extension = order.extension().inFlight(operation.operationId(),
+                    OperationPlanner.pendingState(order.kind()), now);
+            inFlight.add(extension);
+            rows.add(operation);
+            started.add(ActivityEvents.started(operation, order.note() == null ? describe(operation)
+                    : describe(operation) + ". " + order.note()));
+            unsigned.add(message(operation, extension, order));
+        }
+        List<OutboxRepository.Message> messages = new ArrayList<>(orders.size());
+        for (ExtensionOperation signed : signingKey.sign(unsigned)) {
+            messages.add(new OutboxRepository.Message(signed.machineId(), Json.encodeToString(signed)));
+        }
+        return new Prepared(inFlight, rows, started, messages);
     }
 
-    private static String describe(OperationEntity operation) {
-        return OperationKind.valueOf(operation.kind).cliName() + " of " + operation.publisher + "/" + operation.extensionType
-                + " " + operation.extensionVersion + " (extension '" + operation.extensionName + "') sent to machine "
-                + operation.machineId;
+    private static ExtensionOperation message(OperationRow operation, ExtensionRow extension, Order order) {
+        ObjectNode settings = extension.settings() == null ? null
+                : (ObjectNode) Json.tree(extension.settings().getBytes(StandardCharsets.UTF_8));
+        SealedSettings sealed = order.kind() == OperationKind.DELETE ? null : order.sealed();
+        ExtensionSpec spec = new ExtensionSpec(extension.name(), extension.publisher(), extension.type(),
+                extension.typeHandlerVersion(), settings, sealed);
+        return new ExtensionOperation(ExtensionOperation.SCHEMA_VERSION, operation.operationId().toString(),
+                operation.correlationId(), operation.machineId(), order.kind(), spec,
+                order.packageRefs().map(PackageLocator.PackageReferences::packageRef).orElse(null),
+                order.packageRefs().map(PackageLocator.PackageReferences::catalog).orElse(null),
+                operation.startTime(), null);
+    }
+
+    private static OperationRow operationRow(Order order, Instant now) {
+        MachineRow machine = order.machine();
+        ExtensionRow extension = order.extension();
+        UUID id = order.operationId();
+        return new OperationRow(id, order.asyncOperationId() != null ? order.asyncOperationId() : id,
+                order.requester().correlationId(), machine.subscriptionId(), machine.resourceGroup(), machine.resourceId(),
+                extension.id(), ExtensionAddress.resourceId(machine.resourceId(), extension.name()), extension.name(),
+                extension.publisher(), extension.type(), extension.typeHandlerVersion(), order.kind(),
+                order.armOperation().value(), order.requester().caller(), OperationStatus.IN_PROGRESS, now, null, null, null,
+                order.rolloutId());
+    }
+
+    private static String describe(OperationRow operation) {
+        return operation.kind().cliName() + " of " + operation.publisher() + "/" + operation.extensionType() + " "
+                + operation.extensionVersion() + " (extension '" + operation.extensionName() + "') sent to machine "
+                + operation.machineId();
     }
 }

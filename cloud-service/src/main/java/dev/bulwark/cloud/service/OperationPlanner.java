@@ -2,7 +2,7 @@ package dev.bulwark.cloud.service;
 
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
-import dev.bulwark.cloud.repository.entity.ExtensionEntity;
+import dev.bulwark.cloud.repository.row.ExtensionRow;
 import dev.bulwark.model.OperationKind;
 
 /**
@@ -15,23 +15,23 @@ public final class OperationPlanner {
     private OperationPlanner() {
     }
 
-    public static OperationKind kindOfWrite(ExtensionEntity existing, String publisher, String type, String version) {
+    public static OperationKind kindOfWrite(ExtensionRow existing, String publisher, String type, String version) {
         if (existing == null) {
             return OperationKind.INSTALL;
         }
-        if (!existing.publisher.equalsIgnoreCase(publisher)) {
-            throw fixedProperty("properties.publisher", existing.publisher);
+        if (!existing.publisher().equalsIgnoreCase(publisher)) {
+            throw fixedProperty("properties.publisher", existing.publisher());
         }
-        if (!existing.type.equalsIgnoreCase(type)) {
-            throw fixedProperty("properties.type", existing.type);
+        if (!existing.type().equalsIgnoreCase(type)) {
+            throw fixedProperty("properties.type", existing.type());
         }
-        if (existing.installedVersion == null) {
+        if (existing.installedVersion() == null) {
             return OperationKind.INSTALL;
         }
-        int order = VersionOrder.INSTANCE.compare(version, existing.installedVersion);
+        int order = VersionOrder.INSTANCE.compare(version, existing.installedVersion());
         if (order < 0) {
             throw ApiException.invalidParameter("properties.typeHandlerVersion", "typeHandlerVersion '" + version
-                    + "' is lower than the installed version '" + existing.installedVersion
+                    + "' is lower than the installed version '" + existing.installedVersion()
                     + "': downgrades are not supported; delete the extension and install the version you want.");
         }
         return order > 0 ? OperationKind.UPGRADE : OperationKind.UPDATE;

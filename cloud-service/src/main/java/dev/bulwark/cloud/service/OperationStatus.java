@@ -1,6 +1,6 @@
 package dev.bulwark.cloud.service;
 
-import dev.bulwark.cloud.repository.entity.OperationEntity;
+import dev.bulwark.cloud.repository.row.OperationRow;
 
 import java.time.Instant;
 import java.util.Comparator;
@@ -19,15 +19,15 @@ public record OperationStatus(UUID id, String status, Instant startTime, Instant
     public static final String SUCCEEDED = "Succeeded";
     public static final String FAILED = "Failed";
 
-    public static OperationStatus of(UUID id, List<OperationEntity> operations) {
-        Instant start = operations.stream().map(o -> o.startTime).min(Comparator.naturalOrder()).orElse(null);
-        if (operations.stream().anyMatch(o -> IN_PROGRESS.equals(o.status))) {
+    public static OperationStatus of(UUID id, List<OperationRow> operations) {
+        Instant start = operations.stream().map(OperationRow::startTime).min(Comparator.naturalOrder()).orElse(null);
+        if (operations.stream().anyMatch(o -> IN_PROGRESS.equals(o.status()))) {
             return new OperationStatus(id, IN_PROGRESS, start, null, null, null);
         }
-        Instant end = operations.stream().map(o -> o.endTime).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
-        return operations.stream().filter(o -> FAILED.equals(o.status)).findFirst()
+        Instant end = operations.stream().map(OperationRow::endTime).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
+        return operations.stream().filter(o -> FAILED.equals(o.status())).findFirst()
                 .map(failed -> new OperationStatus(id, FAILED, start, end,
-                        failed.errorCode != null ? failed.errorCode : "ExtensionOperationFailed", failed.errorMessage))
+                        failed.errorCode() != null ? failed.errorCode() : "ExtensionOperationFailed", failed.errorMessage()))
                 .orElseGet(() -> new OperationStatus(id, SUCCEEDED, start, end, null, null));
     }
 

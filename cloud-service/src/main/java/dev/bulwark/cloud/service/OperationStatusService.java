@@ -3,7 +3,6 @@ package dev.bulwark.cloud.service;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.cloud.repository.OperationRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +15,6 @@ public class OperationStatusService {
     @Inject
     OperationRepository operations;
 
-    @WithSession
     public Uni<OperationStatus> status(String subscriptionId, String operationId) {
         UUID id = parse(operationId);
         return operations.listByAsyncOperation(subscriptionId, id).map(found -> {

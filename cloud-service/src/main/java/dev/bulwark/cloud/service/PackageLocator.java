@@ -11,7 +11,7 @@ import java.util.Optional;
  * The seam to package publishing: where an agent downloads the package of an extension version and
  * the signed catalog that vouches for it. Install and upgrade operations must carry these references:
  * a version that was never published is refused ({@code ExtensionVersionNotFound}) before anything is
- * stored. Called inside the request's session, so a database-backed implementation joins it.
+ * stored.
  */
 public interface PackageLocator {
 

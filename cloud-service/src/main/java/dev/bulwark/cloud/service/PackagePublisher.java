@@ -3,7 +3,7 @@ package dev.bulwark.cloud.service;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.cloud.repository.CatalogStore;
-import dev.bulwark.cloud.repository.CatalogStore.PackageRow;
+import dev.bulwark.cloud.repository.row.PackageVersionRow;
 import dev.bulwark.cloud.storage.PackageStorage;
 import dev.bulwark.cloud.storage.StorageObjects;
 import dev.bulwark.model.Json;
@@ -76,7 +76,7 @@ public class PackagePublisher {
                 stored[0] = true;
                 long version = session.latestCatalogVersion() + 1;
                 Instant now = Timestamps.now();
-                PackageRow row = new PackageRow(entry.publisher(), entry.type(), entry.version(), entry.zip().sha256(),
+                PackageVersionRow row = new PackageVersionRow(entry.publisher(), entry.type(), entry.version(), entry.zip().sha256(),
                         entry.zip().length(), Json.encodeToString(entry.sortedFiles()), object, now, version);
                 session.insertPackage(row);
                 catalogs.issue(session, version, now);
@@ -94,7 +94,7 @@ public class PackagePublisher {
     }
 
     /** The same version again: a no-op for the same bytes (repairing a lost stored copy), refused for others. */
-    private Published republished(PackageRow existing, PackageIntake.Received received) {
+    private Published republished(PackageVersionRow existing, PackageIntake.Received received) {
         if (!existing.sha256().equals(received.entry().zip().sha256())) {
             throw new ApiException(ArmErrorCode.ExtensionVersionConflict, existing.publisher() + "/" + existing.type() + " "
                     + existing.version() + " is already published with other content (sha256 " + existing.sha256()

@@ -2,10 +2,8 @@ package dev.bulwark.cloud.service;
 
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
-import dev.bulwark.cloud.repository.CatalogVersionRepository;
 import dev.bulwark.cloud.repository.PackageVersionRepository;
-import dev.bulwark.cloud.repository.entity.CatalogVersionEntity;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import dev.bulwark.cloud.repository.row.CatalogVersionRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,15 +15,11 @@ import java.util.List;
 public class PackageVersionService {
     @Inject
     PackageVersionRepository packages;
-    @Inject
-    CatalogVersionRepository catalogs;
 
-    @WithSession
     public Uni<List<PublishedPackage>> list(PackageVersionAddress type) {
         return packages.list(type.publisher(), type.type()).map(found -> found.stream().map(PublishedPackage::of).toList());
     }
 
-    @WithSession
     public Uni<PublishedPackage> get(PackageVersionAddress address) {
         return packages.find(address.publisher(), address.type(), address.version())
                 .onItem().ifNull().failWith(() -> new ApiException(ArmErrorCode.ResourceNotFound, "Extension "
@@ -33,9 +27,8 @@ public class PackageVersionService {
                 .map(PublishedPackage::of);
     }
 
-    @WithSession
-    public Uni<CatalogVersionEntity> currentCatalog() {
-        return catalogs.current().onItem().ifNull().failWith(() -> new ApiException(ArmErrorCode.ResourceNotFound,
+    public Uni<CatalogVersionRow> currentCatalog() {
+        return packages.currentCatalog().onItem().ifNull().failWith(() -> new ApiException(ArmErrorCode.ResourceNotFound,
                 "No catalog has been issued yet."));
     }
 }

@@ -1,6 +1,5 @@
 package dev.bulwark.cloud.service;
 
-import dev.bulwark.cloud.repository.CatalogVersionRepository;
 import dev.bulwark.cloud.repository.PackageVersionRepository;
 import dev.bulwark.cloud.storage.StorageObjects;
 import dev.bulwark.cloud.storage.StorageServer;
@@ -24,18 +23,16 @@ public class PublishedPackages implements PackageLocator {
     @Inject
     PackageVersionRepository packages;
     @Inject
-    CatalogVersionRepository catalogs;
-    @Inject
     StorageServer storage;
 
     @Override
     public Uni<Optional<PackageReferences>> locate(ExtensionId extension, String version) {
         return packages.find(extension.publisher(), extension.type(), version).chain(found -> found == null
                 ? Uni.createFrom().item(Optional.<PackageReferences>empty())
-                : catalogs.current().map(catalog -> Optional.of(new PackageReferences(
-                        new PackageRef(storage.objectUrl(found.storageObject), found.sha256, found.length),
+                : packages.currentCatalog().map(catalog -> Optional.of(new PackageReferences(
+                        new PackageRef(storage.objectUrl(found.storageObject()), found.sha256(), found.length()),
                         new CatalogRef(storage.objectUrl(StorageObjects.CATALOG),
                                 // Never below the first version listing the package (storage catches up at once).
-                                catalog == null ? found.catalogVersion : Math.max(catalog.version, found.catalogVersion))))));
+                                catalog == null ? found.catalogVersion() : Math.max(catalog.version(), found.catalogVersion()))))));
     }
 }

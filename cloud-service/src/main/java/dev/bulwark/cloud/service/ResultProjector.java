@@ -2,16 +2,25 @@ package dev.bulwark.cloud.service;
 
 import dev.bulwark.cloud.messaging.Rejected;
 import dev.bulwark.cloud.messaging.Verified;
-import dev.bulwark.cloud.repository.ResultProjectionRepository;
-import dev.bulwark.cloud.repository.ResultProjectionRepository.Outcome;
-import dev.bulwark.cloud.repository.entity.OperationEntity;
+import dev.bulwark.cloud.repository.ActivityEventRepository;
+import dev.bulwark.cloud.repository.ExtensionRepository;
+import dev.bulwark.cloud.repository.ExtensionRepository.ResultChange;
+import dev.bulwark.cloud.repository.OperationRepository;
+import dev.bulwark.cloud.repository.OperationRepository.Finish;
+import dev.bulwark.cloud.repository.RolloutRepository;
+import dev.bulwark.cloud.repository.RolloutRepository.MachineOutcome;
+import dev.bulwark.cloud.repository.row.ActivityEventRow;
+import dev.bulwark.cloud.repository.row.OperationRow;
+import dev.bulwark.cloud.service.rollout.RolloutDriver;
 import dev.bulwark.model.DeadLetter;
+import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationKind;
 import dev.bulwark.model.OperationResult;
 import dev.bulwark.model.ResultStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -24,15 +33,27 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Projects verified operation results into the operation, the extension and the activity log, a whole
- * batch per transaction. Idempotent: a result delivered twice yields one outcome event.
+ * Projects verified operation results into the operations, the extensions, the activity log and the
+ * rollouts that issued them, a whole batch per transaction in a fixed number of statements. Idempotent: the
+ * one transaction that moves an operation out of InProgress applies its result, so a result delivered twice
+ * yields one outcome event.
  */
 @ApplicationScoped
 public class ResultProjector {
     private static final Logger LOG = Logger.getLogger(ResultProjector.class);
 
     @Inject
-    ResultProjectionRepository store;
+    Pool pool;
+    @Inject
+    OperationRepository operations;
+    @Inject
+    ExtensionRepository extensions;
+    @Inject
+    ActivityEventRepository events;
+    @Inject
+    RolloutRepository rollouts;
+    @Inject
+    RolloutDriver rolloutDriver;
     @Inject
     MeterRegistry metrics;
 
@@ -43,7 +64,7 @@ public class ResultProjector {
             UUID id = uuidOrNull(result.message().operationId());
             if (id == null) {
                 LOG.warnf("Ignored a result of machine %s for operation '%s': not an operation id",
-                        result.message().machineId(), result.message().operationId());
+                        result.message().machineId(), InstanceViews.cap(result.message().operationId()));
             } else {
                 byOperation.putIfAbsent(id, result);
             }
@@ -51,53 +72,88 @@ public class ResultProjector {
         if (byOperation.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return store.operations(byOperation.keySet()).chain(operations -> {
-            Instant now = Timestamps.now();
-            List<Outcome> outcomes = new ArrayList<>();
-            List<Rejected> foreign = new ArrayList<>();
-            Map<UUID, Verified<OperationResult>> unknown = new LinkedHashMap<>(byOperation);
-            for (OperationEntity operation : operations) {
-                Verified<OperationResult> result = unknown.remove(operation.operationId);
-                if (!operation.machineId.equals(result.message().machineId())) {
-                    foreign.add(new Rejected(result.record(), DeadLetter.Reason.MachineIdMismatch, "operation "
-                            + operation.operationId + " was sent to another machine, not '" + result.message().machineId() + "'"));
-                } else {
-                    outcomes.add(outcome(operation, result.message(), now));
-                }
+        Instant now = Timestamps.now();
+        List<Finish> finishes = byOperation.entrySet().stream().map(e -> finish(e.getKey(), e.getValue().message())).toList();
+        return pool.withTransaction(tx -> operations.finish(tx, finishes, now).call(claimed -> {
+                    Applied applied = applied(claimed, byOperation, now);
+                    return extensions.applyResults(tx, applied.changes(), now)
+                            .chain(() -> events.insert(tx, applied.events()))
+                            .chain(() -> rollouts.recordOutcomes(tx, applied.rolloutOutcomes()));
+                }))
+                .invoke(claimed -> {
+                    metrics.counter("bulwark.results.applied").increment(claimed.size());
+                    metrics.counter("bulwark.results.duplicates").increment(byOperation.size() - claimed.size());
+                    if (claimed.stream().anyMatch(o -> o.rolloutId() != null)) {
+                        rolloutDriver.wake();
+                    }
+                })
+                .chain(claimed -> unclaimed(claimed, byOperation));
+    }
+
+    private record Applied(List<ResultChange> changes, List<ActivityEventRow> events, List<MachineOutcome> rolloutOutcomes) {
+    }
+
+    private static Applied applied(List<OperationRow> claimed, Map<UUID, Verified<OperationResult>> byOperation, Instant now) {
+        List<ResultChange> changes = new ArrayList<>(claimed.size());
+        List<ActivityEventRow> outcomes = new ArrayList<>(claimed.size());
+        List<MachineOutcome> rolloutOutcomes = new ArrayList<>();
+        for (OperationRow operation : claimed) {
+            OperationResult result = byOperation.get(operation.operationId()).message();
+            boolean succeeded = result.status() == ResultStatus.Succeeded;
+            String message = InstanceViews.cap(result.message());
+            String errorCode = succeeded ? null : InstanceViews.cap(result.errorCode());
+            changes.add(new ResultChange(operation.extensionId(), operation.operationId(),
+                    succeeded && operation.kind() == OperationKind.DELETE,
+                    succeeded ? ProvisioningState.SUCCEEDED : ProvisioningState.FAILED,
+                    Json.encodeToString(InstanceViews.of(operation, result)),
+                    succeeded && operation.kind() != OperationKind.DELETE ? operation.extensionVersion() : null));
+            outcomes.add(ActivityEvents.outcome(operation, succeeded, errorCode,
+                    message != null ? message : defaultMessage(operation, succeeded), now));
+            if (operation.rolloutId() != null) {
+                rolloutOutcomes.add(MachineOutcome.of(operation.operationId(), succeeded, ErrorCode.parse(errorCode),
+                        errorCode, result.configurationChangedAt()));
             }
-            unknown.forEach((id, result) -> LOG.warnf("Ignored a result of machine %s for unknown operation %s",
-                    result.message().machineId(), id));
-            return store.apply(outcomes, now).map(applied -> {
-                metrics.counter("bulwark.results.applied").increment(applied);
-                metrics.counter("bulwark.results.duplicates").increment(outcomes.size() - applied);
-                return foreign;
+        }
+        return new Applied(changes, outcomes, rolloutOutcomes);
+    }
+
+    /** Results not applied: redeliveries (ignored), another machine's operation (dead-lettered), unknown ids (logged). */
+    private Uni<List<Rejected>> unclaimed(List<OperationRow> claimed, Map<UUID, Verified<OperationResult>> byOperation) {
+        Map<UUID, Verified<OperationResult>> rest = new LinkedHashMap<>(byOperation);
+        claimed.forEach(operation -> rest.remove(operation.operationId()));
+        if (rest.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return operations.machinesOf(rest.keySet()).map(machines -> {
+            List<Rejected> foreign = new ArrayList<>();
+            rest.forEach((id, result) -> {
+                String machine = machines.get(id);
+                if (machine == null) {
+                    LOG.warnf("Ignored a result of machine %s for unknown operation %s", result.message().machineId(), id);
+                } else if (!machine.equals(result.message().machineId())) {
+                    foreign.add(new Rejected(result.record(), DeadLetter.Reason.MachineIdMismatch, "operation " + id
+                            + " was sent to another machine, not '" + result.message().machineId() + "'"));
+                }
             });
+            return foreign;
         });
     }
 
-    static Outcome outcome(OperationEntity operation, OperationResult result, Instant now) {
+    private static Finish finish(UUID operationId, OperationResult result) {
         boolean succeeded = result.status() == ResultStatus.Succeeded;
-        OperationKind kind = OperationKind.valueOf(operation.kind);
-        String message = InstanceViews.cap(result.message());
-        String errorCode = succeeded ? null : InstanceViews.cap(result.errorCode());
-        return new Outcome(operation.operationId, operation.extensionId,
-                succeeded ? OperationStatus.SUCCEEDED : OperationStatus.FAILED, errorCode, succeeded ? null : message,
-                succeeded && kind == OperationKind.DELETE,
-                succeeded ? ProvisioningState.SUCCEEDED : ProvisioningState.FAILED,
-                Json.encodeToString(InstanceViews.of(operation, result)),
-                succeeded && kind != OperationKind.DELETE ? operation.extensionVersion : null,
-                ActivityEvents.outcome(operation, succeeded, errorCode, message != null ? message : defaultMessage(operation, succeeded), now));
+        return new Finish(operationId, result.machineId(), succeeded ? OperationStatus.SUCCEEDED : OperationStatus.FAILED,
+                succeeded ? null : InstanceViews.cap(result.errorCode()), succeeded ? null : InstanceViews.cap(result.message()));
     }
 
-    private static String defaultMessage(OperationEntity operation, boolean succeeded) {
-        return OperationKind.valueOf(operation.kind).cliName() + " of " + operation.publisher + "/" + operation.extensionType
-                + " " + (succeeded ? "succeeded" : "failed") + " on machine " + operation.machineId;
+    private static String defaultMessage(OperationRow operation, boolean succeeded) {
+        return operation.kind().cliName() + " of " + operation.publisher() + "/" + operation.extensionType()
+                + " " + (succeeded ? "succeeded" : "failed") + " on machine " + operation.machineId();
     }
 
     private static UUID uuidOrNull(String text) {
         try {
             return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | NullPointerException e) {
             return null;
         }
     }

@@ -1,9 +1,11 @@
 package dev.bulwark.cloud.signing;
 
 import dev.bulwark.cloud.config.CloudConfig;
+import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.Signed;
 import dev.bulwark.model.crypto.Ed25519;
 import dev.bulwark.model.crypto.MessageSigner;
+import dev.bulwark.model.crypto.OperationBatchSigner;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,8 +14,8 @@ import org.jboss.logging.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.util.List;
 
 /**
  * The cloud's Ed25519 key. Agents learn its public half when they register (the machine resource's
@@ -27,18 +29,24 @@ public class CloudSigningKey {
     static final String PUBLIC_FILE = "cloud-signing.pub";
     private static final Logger LOG = Logger.getLogger(CloudSigningKey.class);
 
-    private final PrivateKey privateKey;
+    private final Ed25519.SigningKey key;
     private final String publicKeyBase64;
 
     @Inject
     public CloudSigningKey(CloudConfig config) {
         KeyPair keys = loadOrCreate(config.keyDir());
-        this.privateKey = keys.getPrivate();
+        this.key = Ed25519.signingKey(keys.getPrivate());
         this.publicKeyBase64 = Ed25519.encodePublic(keys.getPublic());
     }
 
+    /** A single message (guest assignments). */
     public <T extends Signed<T>> T sign(T message) {
-        return MessageSigner.sign(message, privateKey);
+        return MessageSigner.sign(message, key);
+    }
+
+    /** Extension operations, one signature for the whole batch (each operation gets its inclusion proof). */
+    public List<ExtensionOperation> sign(List<ExtensionOperation> batch) {
+        return OperationBatchSigner.sign(batch, key);
     }
 
     /** Base64 X.509 (SubjectPublicKeyInfo), as agents expect it. */

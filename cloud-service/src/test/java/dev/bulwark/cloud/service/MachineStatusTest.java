@@ -1,6 +1,6 @@
 package dev.bulwark.cloud.service;
 
-import dev.bulwark.cloud.repository.entity.MachineEntity;
+import dev.bulwark.cloud.repository.row.MachineRow;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,16 +14,20 @@ class MachineStatusTest {
 
     @Test
     void pendingBeforeTheFirstReportConnectedWhileReportingDisconnectedAfterFifteenSilentMinutes() {
-        MachineEntity machine = new MachineEntity();
-        machine.registeredAt = NOW.minusSeconds(3600);
-        assertThat(MachineStatus.of(machine, NOW, SILENCE)).isEqualTo(new MachineStatus("Pending", machine.registeredAt));
+        Instant registered = NOW.minusSeconds(3600);
+        assertThat(MachineStatus.of(machine(registered, null, null), NOW, SILENCE)).isEqualTo(new MachineStatus("Pending", registered));
 
-        machine.lastSeenAt = NOW.minusSeconds(60);
-        machine.connectedSince = NOW.minusSeconds(600);
-        assertThat(MachineStatus.of(machine, NOW, SILENCE)).isEqualTo(new MachineStatus("Connected", machine.connectedSince));
+        Instant connectedSince = NOW.minusSeconds(600);
+        assertThat(MachineStatus.of(machine(registered, NOW.minusSeconds(60), connectedSince), NOW, SILENCE))
+                .isEqualTo(new MachineStatus("Connected", connectedSince));
 
-        machine.lastSeenAt = NOW.minus(SILENCE).minusSeconds(1);
-        assertThat(MachineStatus.of(machine, NOW, SILENCE))
-                .isEqualTo(new MachineStatus("Disconnected", machine.lastSeenAt.plus(SILENCE)));
+        Instant lastSeen = NOW.minus(SILENCE).minusSeconds(1);
+        assertThat(MachineStatus.of(machine(registered, lastSeen, connectedSince), NOW, SILENCE))
+                .isEqualTo(new MachineStatus("Disconnected", lastSeen.plus(SILENCE)));
+    }
+
+    private static MachineRow machine(Instant registeredAt, Instant lastSeenAt, Instant connectedSince) {
+        return new MachineRow("m", "s", "g", "m", "local", "k", "k", null, "{}", registeredAt, lastSeenAt, connectedSince,
+                null, null, null, null);
     }
 }

@@ -2,7 +2,7 @@ package dev.bulwark.cloud.service;
 
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
-import dev.bulwark.cloud.repository.entity.ExtensionEntity;
+import dev.bulwark.cloud.repository.row.ExtensionRow;
 import dev.bulwark.model.OperationKind;
 import org.junit.jupiter.api.Test;
 
@@ -33,12 +33,8 @@ class OperationPlannerTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.target()).isEqualTo("properties.type"));
     }
 
-    private static ExtensionEntity extension(String installedVersion) {
-        ExtensionEntity extension = new ExtensionEntity();
-        extension.publisher = "P";
-        extension.type = "T";
-        extension.typeHandlerVersion = installedVersion == null ? "1.0" : installedVersion;
-        extension.installedVersion = installedVersion;
-        return extension;
+    private static ExtensionRow extension(String installedVersion) {
+        return new ExtensionRow(null, "m", "e", "local", "P", "T", installedVersion == null ? "1.0" : installedVersion,
+                installedVersion, null, false, false, null, null, null, null, null, null);
     }
 }

@@ -24,7 +24,7 @@ public final class Database {
     public static long rowsOf(Pool pool, String machineId) {
         return count(pool, "SELECT (SELECT count(*) FROM extension WHERE machine_id = $1)"
                 + " + (SELECT count(*) FROM operation WHERE machine_id = $1)"
-                + " + (SELECT count(*) FROM outbox WHERE machine_id = $1)"
+                + " + (SELECT count(*) FROM outbox WHERE $1 = ANY(machine_ids))"
                 + " + (SELECT count(*) FROM activity_event WHERE resource_id LIKE $1 || '/%')", machineId);
     }
 
@@ -32,7 +32,7 @@ public final class Database {
     public static List<String> columnsContaining(Pool pool, String needle) {
         List<String> hits = new ArrayList<>();
         for (Row column : pool.query("SELECT table_name, column_name FROM information_schema.columns"
-                + " WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying', 'json', 'jsonb')")
+                + " WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying', 'json', 'jsonb', 'ARRAY')")
                 .execute().await().atMost(TIMEOUT)) {
             String table = column.getString(0);
             String name = column.getString(1);

@@ -145,7 +145,7 @@ public final class FakeMachine {
 
     public OperationResult result(ExtensionOperation operation, ResultStatus status, String errorCode, String message) {
         return MessageSigner.sign(new OperationResult(OperationResult.SCHEMA_VERSION, operation.operationId(), machineId(),
-                operation.extension().name(), operation.kind(), status, errorCode, message, null, Instant.now(), null),
+                operation.extension().name(), operation.kind(), status, errorCode, message, null, null, Instant.now(), null),
                 signingKeys.getPrivate());
     }
 
@@ -160,7 +160,7 @@ public final class FakeMachine {
     /** A report listing {@code installed}; {@code configMode} shows on the machine once it was projected. */
     public void report(String configMode, Instant sentAt, List<InstalledExtension> installed) {
         AgentConfiguration configuration = new AgentConfiguration(List.of(), List.of(), true, true, configMode, true,
-                List.of(), null, List.of(), null);
+                List.of(), null, List.of(), null, null);
         AgentReport report = MessageSigner.sign(new AgentReport(AgentReport.SCHEMA_VERSION, machineId(), "1.0.1",
                 configuration, installed, sentAt, null), signingKeys.getPrivate());
         TestKafka.send(Topics.AGENT_REPORTS, machineId(), Json.encode(report));

@@ -84,7 +84,7 @@ public final class TestKafka {
         return header == null ? null : text(header.value());
     }
 
-    private static String bootstrapServers() {
+    public static String bootstrapServers() {
         return BulwarkInfraResource.infra().bootstrapServers();
     }
 }

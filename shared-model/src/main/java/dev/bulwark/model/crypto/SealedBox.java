@@ -47,17 +47,43 @@ public final class SealedBox {
     }
 
     public static SealedSettings seal(byte[] plaintext, PublicKey machineKey, String machineId, String operationId) {
-        try {
-            KeyPair ephemeral = generateKeyPair();
-            byte[] nonce = new byte[12];
-            RANDOM.nextBytes(nonce);
-            byte[] key = deriveKey(ephemeral.getPrivate(), machineKey, ephemeral.getPublic().getEncoded());
-            byte[] ciphertext = AesGcm.encrypt(key, nonce, plaintext, aad(machineId, operationId));
-            Base64.Encoder b64 = Base64.getEncoder();
-            return new SealedSettings(ALG, b64.encodeToString(ephemeral.getPublic().getEncoded()),
-                    b64.encodeToString(nonce), b64.encodeToString(ciphertext));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        return sealer().seal(plaintext, machineKey, machineId, operationId);
+    }
+
+    /**
+     * Seals one request's settings to many machines with one ephemeral key pair, which halves the cost of a
+     * fleet-wide request (one key agreement per machine instead of a key generation and an agreement). Each
+     * box still gets its own key (the agreement with each machine differs), its own random nonce and its own
+     * associated data, so boxes are as independent as with fresh ephemeral keys; what is shared is only the
+     * ephemeral public key, and its private half lives in this object's memory while the request is sealed.
+     */
+    public static Sealer sealer() {
+        return new Sealer(generateKeyPair());
+    }
+
+    /** Safe to share between threads. */
+    public static final class Sealer {
+        private final X25519PrivateKeyParameters ephemeralPrivate;
+        private final byte[] ephemeralEncoded;
+        private final String ephemeralBase64;
+
+        private Sealer(KeyPair ephemeral) {
+            this.ephemeralPrivate = new X25519PrivateKeyParameters(RAW.rawPrivate(ephemeral.getPrivate()), 0);
+            this.ephemeralEncoded = ephemeral.getPublic().getEncoded();
+            this.ephemeralBase64 = Base64.getEncoder().encodeToString(ephemeralEncoded);
+        }
+
+        public SealedSettings seal(byte[] plaintext, PublicKey machineKey, String machineId, String operationId) {
+            try {
+                byte[] nonce = new byte[12];
+                RANDOM.nextBytes(nonce);
+                byte[] key = deriveKey(ephemeralPrivate, machineKey, ephemeralEncoded);
+                byte[] ciphertext = AesGcm.encrypt(key, nonce, plaintext, aad(machineId, operationId));
+                Base64.Encoder b64 = Base64.getEncoder();
+                return new SealedSettings(ALG, ephemeralBase64, b64.encodeToString(nonce), b64.encodeToString(ciphertext));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -79,8 +105,13 @@ public final class SealedBox {
     }
 
     private static byte[] deriveKey(PrivateKey own, PublicKey peer, byte[] ephemeralPublic) throws GeneralSecurityException {
+        return deriveKey(new X25519PrivateKeyParameters(RAW.rawPrivate(own), 0), peer, ephemeralPublic);
+    }
+
+    private static byte[] deriveKey(X25519PrivateKeyParameters own, PublicKey peer, byte[] ephemeralPublic)
+            throws GeneralSecurityException {
         X25519Agreement agreement = new X25519Agreement();
-        agreement.init(new X25519PrivateKeyParameters(RAW.rawPrivate(own), 0));
+        agreement.init(own);
         byte[] secret = new byte[agreement.getAgreementSize()];
         try {
             agreement.calculateAgreement(new X25519PublicKeyParameters(RAW.rawPublic(peer), 0), secret, 0);

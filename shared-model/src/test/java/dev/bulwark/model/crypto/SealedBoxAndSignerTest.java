@@ -49,6 +49,23 @@ class SealedBoxAndSignerTest {
     }
 
     @Test
+    void boxesSealedWithOneEphemeralKeyOpenEachForItsOwnMachineAndOperationOnly() throws Exception {
+        KeyPair other = SealedBox.generateKeyPair();
+        SealedBox.Sealer sealer = SealedBox.sealer();
+        SealedSettings first = sealer.seal(SECRET, MACHINE.getPublic(), "machine-1", "op-1");
+        SealedSettings second = sealer.seal(SECRET, other.getPublic(), "machine-2", "op-2");
+
+        assertThat(first.ephemeralPublicKey()).isEqualTo(second.ephemeralPublicKey());
+        assertThat(first.nonce()).isNotEqualTo(second.nonce());
+        assertThat(SealedBox.open(first, MACHINE.getPrivate(), "machine-1", "op-1")).isEqualTo(SECRET);
+        assertThat(SealedBox.open(second, other.getPrivate(), "machine-2", "op-2")).isEqualTo(SECRET);
+        assertThatThrownBy(() -> SealedBox.open(second, MACHINE.getPrivate(), "machine-2", "op-2"))
+                .isInstanceOf(GeneralSecurityException.class);
+        assertThatThrownBy(() -> SealedBox.open(first, other.getPrivate(), "machine-1", "op-1"))
+                .isInstanceOf(GeneralSecurityException.class);
+    }
+
+    @Test
     void aChangedCiphertextByteIsRefused() {
         SealedSettings box = SealedBox.seal(SECRET, MACHINE.getPublic(), "m", "o");
         byte[] ciphertext = Base64.getDecoder().decode(box.ciphertext());

@@ -1,6 +1,6 @@
 package dev.bulwark.cloud.rest.model;
 
-import dev.bulwark.cloud.repository.entity.ActivityEventEntity;
+import dev.bulwark.cloud.repository.row.ActivityEventRow;
 import dev.bulwark.cloud.service.ArmOperation;
 
 import java.time.Instant;
@@ -20,19 +20,19 @@ public record ActivityEventView(Authorization authorization, String caller, Loca
     public record Properties(String statusCode, String errorCode, String message) {
     }
 
-    public static ActivityEventView of(ActivityEventEntity event) {
-        long ticks = event.eventTimestamp.getEpochSecond() * 10_000_000L + event.eventTimestamp.getNano() / 100;
-        return new ActivityEventView(new Authorization(event.operationName, event.resourceId), event.caller,
-                LocalizableString.of("Administrative"), event.correlationId, event.eventDataId.toString(),
-                new LocalizableString(event.eventName, event.eventName.replace("Request", " request")),
-                event.eventTimestamp, event.submissionTimestamp,
-                event.resourceId + "/events/" + event.eventDataId + "/ticks/" + ticks, event.level,
-                event.operationId.toString(),
-                new LocalizableString(event.operationName, ArmOperation.localizedValueOf(event.operationName)),
-                event.resourceGroup, LocalizableString.of(provider(event.operationName)),
-                LocalizableString.of(ArmOperation.resourceTypeOf(event.operationName)), event.resourceId,
-                LocalizableString.of(event.status), LocalizableString.of(event.subStatus), event.subscriptionId,
-                new Properties(event.statusCode, event.errorCode, event.message));
+    public static ActivityEventView of(ActivityEventRow event) {
+        long ticks = event.eventTimestamp().getEpochSecond() * 10_000_000L + event.eventTimestamp().getNano() / 100;
+        return new ActivityEventView(new Authorization(event.operationName(), event.resourceId()), event.caller(),
+                LocalizableString.of("Administrative"), event.correlationId(), event.eventDataId().toString(),
+                new LocalizableString(event.eventName(), event.eventName().replace("Request", " request")),
+                event.eventTimestamp(), event.submissionTimestamp(),
+                event.resourceId() + "/events/" + event.eventDataId() + "/ticks/" + ticks, event.level(),
+                event.operationId().toString(),
+                new LocalizableString(event.operationName(), ArmOperation.localizedValueOf(event.operationName())),
+                event.resourceGroup(), LocalizableString.of(provider(event.operationName())),
+                LocalizableString.of(ArmOperation.resourceTypeOf(event.operationName())), event.resourceId(),
+                LocalizableString.of(event.status()), LocalizableString.of(event.subStatus()), event.subscriptionId(),
+                new Properties(event.statusCode(), event.errorCode(), event.message()));
     }
 
     private static String provider(String operationName) {

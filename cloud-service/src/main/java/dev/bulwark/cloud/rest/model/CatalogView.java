@@ -1,6 +1,6 @@
 package dev.bulwark.cloud.rest.model;
 
-import dev.bulwark.cloud.repository.entity.CatalogVersionEntity;
+import dev.bulwark.cloud.repository.row.CatalogVersionRow;
 
 import java.time.Instant;
 import java.util.List;
@@ -17,8 +17,8 @@ public record CatalogView(String id, String name, String type, Properties proper
                              String contentSha256, String keyId, List<String> signingKeys, String url) {
     }
 
-    public static CatalogView of(String id, CatalogVersionEntity catalog, List<String> signingKeys, String url) {
-        return new CatalogView(id, "current", TYPE, new Properties(catalog.version, catalog.issuedAt, catalog.expires,
-                catalog.packageCount, catalog.contentSha256, catalog.keyId, signingKeys, url));
+    public static CatalogView of(String id, CatalogVersionRow catalog, List<String> signingKeys, String url) {
+        return new CatalogView(id, "current", TYPE, new Properties(catalog.version(), catalog.issuedAt(), catalog.expires(),
+                catalog.packageCount(), catalog.contentSha256(), catalog.keyId(), signingKeys, url));
     }
 }

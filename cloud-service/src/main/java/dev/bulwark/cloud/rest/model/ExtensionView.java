@@ -1,7 +1,7 @@
 package dev.bulwark.cloud.rest.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.cloud.repository.entity.ExtensionEntity;
+import dev.bulwark.cloud.repository.row.ExtensionRow;
 import dev.bulwark.cloud.service.ExtensionAddress;
 import dev.bulwark.model.Json;
 
@@ -16,11 +16,11 @@ public record ExtensionView(String id, String name, String type, String location
                              String provisioningState, JsonNode instanceView) {
     }
 
-    public static ExtensionView of(ExtensionEntity extension) {
-        return new ExtensionView(ExtensionAddress.resourceId(extension.machineId, extension.name), extension.name, TYPE,
-                extension.location, new Properties(extension.publisher, extension.type, extension.typeHandlerVersion,
-                json(extension.settings), extension.autoUpgradeMinorVersion, extension.enableAutomaticUpgrade,
-                extension.forceUpdateTag, extension.provisioningState, json(extension.instanceView)));
+    public static ExtensionView of(ExtensionRow extension) {
+        return new ExtensionView(ExtensionAddress.resourceId(extension.machineId(), extension.name()), extension.name(), TYPE,
+                extension.location(), new Properties(extension.publisher(), extension.type(), extension.typeHandlerVersion(),
+                json(extension.settings()), extension.autoUpgradeMinorVersion(), extension.enableAutomaticUpgrade(),
+                extension.forceUpdateTag(), extension.provisioningState(), json(extension.instanceView())));
     }
 
     private static JsonNode json(String text) {

@@ -1,7 +1,7 @@
 package dev.bulwark.cloud.rest.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.cloud.repository.entity.GuestAssignmentEntity;
+import dev.bulwark.cloud.repository.row.GuestAssignmentRow;
 import dev.bulwark.model.Json;
 
 import java.io.IOException;
@@ -29,14 +29,14 @@ public record GuestAssignmentView(String id, String name, String type, String lo
     }
 
     /** @param machineUri the machine's resource id as ARM spells it (the path the client used) */
-    public static GuestAssignmentView of(String machineUri, GuestAssignmentEntity assignment) {
-        Report report = assignment.lastComplianceChecked == null ? null : new Report(assignment.complianceStatus,
-                assignment.lastComplianceChecked, assignment.reportErrorCode, assignment.reportMessage,
-                json(assignment.reportResources));
-        return new GuestAssignmentView(machineUri + "/providers/" + TYPE + "/" + assignment.name, assignment.name, TYPE,
-                assignment.location, new Properties(new Configuration(assignment.configurationName,
-                assignment.configurationVersion, json(assignment.rules)), assignment.complianceStatus,
-                assignment.lastComplianceChecked, "Succeeded", report));
+    public static GuestAssignmentView of(String machineUri, GuestAssignmentRow assignment) {
+        Report report = assignment.lastComplianceChecked() == null ? null : new Report(assignment.complianceStatus(),
+                assignment.lastComplianceChecked(), assignment.reportErrorCode(), assignment.reportMessage(),
+                json(assignment.reportResources()));
+        return new GuestAssignmentView(machineUri + "/providers/" + TYPE + "/" + assignment.name(), assignment.name(), TYPE,
+                assignment.location(), new Properties(new Configuration(assignment.configurationName(),
+                assignment.configurationVersion(), json(assignment.rules())), assignment.complianceStatus(),
+                assignment.lastComplianceChecked(), "Succeeded", report));
     }
 
     /** Stored JSON lists (written by this service, so always readable). */

@@ -1,7 +1,7 @@
 package dev.bulwark.cloud.rest.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.cloud.repository.entity.MachineEntity;
+import dev.bulwark.cloud.repository.row.MachineRow;
 import dev.bulwark.cloud.service.MachineStatus;
 import dev.bulwark.model.Json;
 
@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** A machine as ARM shows {@code Microsoft.HybridCompute/machines}. */
-public record MachineView(String id, String name, String type, String location, Properties properties) {
+public record MachineView(String id, String name, String type, String location, JsonNode tags, Properties properties) {
     public static final String TYPE = "Microsoft.HybridCompute/machines";
 
     /**
@@ -23,12 +23,13 @@ public record MachineView(String id, String name, String type, String location, 
                              JsonNode agentConfiguration, String cloudSigningKey, List<String> catalogSigningKeys) {
     }
 
-    public static MachineView of(MachineEntity machine, MachineStatus status, String cloudSigningKey,
+    public static MachineView of(MachineRow machine, MachineStatus status, String cloudSigningKey,
                                  List<String> catalogSigningKeys) {
-        JsonNode configuration = machine.agentConfiguration == null ? null
-                : Json.tree(machine.agentConfiguration.getBytes(StandardCharsets.UTF_8));
-        return new MachineView(machine.resourceId, machine.name, TYPE, machine.location, new Properties("Succeeded",
-                status.status(), machine.agentVersion, status.lastStatusChange(), configuration, cloudSigningKey,
+        JsonNode configuration = machine.agentConfiguration() == null ? null
+                : Json.tree(machine.agentConfiguration().getBytes(StandardCharsets.UTF_8));
+        JsonNode tags = machine.tags() == null ? null : Json.tree(machine.tags().getBytes(StandardCharsets.UTF_8));
+        return new MachineView(machine.resourceId(), machine.name(), TYPE, machine.location(), tags, new Properties("Succeeded",
+                status.status(), machine.agentVersion(), status.lastStatusChange(), configuration, cloudSigningKey,
                 catalogSigningKeys));
     }
 }

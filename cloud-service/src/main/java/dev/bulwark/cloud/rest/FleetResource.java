@@ -1,0 +1,216 @@
+package dev.bulwark.cloud.rest;
+
+import dev.bulwark.cloud.config.CloudConfig;
+import dev.bulwark.cloud.error.ApiException;
+import dev.bulwark.cloud.rest.model.OperationStatusView;
+import dev.bulwark.cloud.rest.model.PagedList;
+import dev.bulwark.cloud.rest.model.RolloutMachineView;
+import dev.bulwark.cloud.rest.model.RolloutView;
+import dev.bulwark.cloud.service.MachineAddress;
+import dev.bulwark.cloud.service.MachineService;
+import dev.bulwark.cloud.service.OperationStatus;
+import dev.bulwark.cloud.service.rollout.RolloutAddress;
+import dev.bulwark.cloud.service.rollout.RolloutService;
+import dev.bulwark.cloud.service.rollout.RolloutStates;
+import dev.bulwark.cloud.signing.CatalogSigningKey;
+import dev.bulwark.cloud.signing.CloudSigningKey;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code Bulwark.Fleet}: operations on many machines at once, which Azure has no resource for. Rollouts
+ * ({@code extensionRollouts}) send one extension operation to every machine of a target in stages; a
+ * simulated fleet registers its machines in bulk ({@code registerMachines}).
+ */
+@Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Bulwark.Fleet")
+@Produces(MediaType.APPLICATION_JSON)
+public class FleetResource {
+    private static final String ROLLOUT_EXAMPLE = "{\"location\":\"westeurope\",\"properties\":{\"operation\":\"Install\","
+            + "\"extension\":{\"name\":\"LogShipper\",\"properties\":{\"publisher\":\"Contoso.Monitoring\",\"type\":\"LogShipper\","
+            + "\"typeHandlerVersion\":\"1.0.0\",\"settings\":{},\"protectedSettings\":{}}},"
+            + "\"target\":{\"scope\":\"ResourceGroup\",\"tags\":{\"env\":\"prod\"}},"
+            + "\"strategy\":{\"stages\":[{\"percent\":1},{\"percent\":10}],\"maxFailurePercent\":5,\"pauseBetweenStages\":\"PT30S\"},"
+            + "\"whatIf\":false}}";
+    private static final Pattern MACHINE_FILTER = Pattern.compile(
+            "^\\s*(state|predictedState)\\s+eq\\s+'([A-Za-z]{1,20})'\\s*(?:and\\s+(state|predictedState)\\s+eq\\s+'([A-Za-z]{1,20})'\\s*)?$");
+    private static final int MACHINE_PAGE = 1000;
+
+    @Inject
+    RolloutService rollouts;
+    @Inject
+    MachineService machines;
+    @Inject
+    CloudSigningKey signingKey;
+    @Inject
+    CatalogSigningKey catalogKey;
+    @Inject
+    CloudConfig config;
+
+    @POST
+    @Path("registerMachines")
+    @Operation(summary = "Register up to 5,000 machines of one resource group at once (a simulated fleet's connect)")
+    public Uni<Map<String, Object>> registerMachines(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                                     @RestQuery("api-version") String apiVersion, String body) {
+        ApiVersions.requireFleet(apiVersion);
+        MachineAddress.of(subscriptionId, resourceGroupName, "x"); // checks the path before the body
+        var fleet = RequestBodies.fleet(body);
+        return machines.registerAll(subscriptionId, resourceGroupName, fleet).map(registered -> Map.of(
+                "registered", registered.size(),
+                "created", (int) registered.stream().filter(r -> r.created()).count(),
+                "properties", Map.of("cloudSigningKey", signingKey.publicKeyBase64(),
+                        "catalogSigningKeys", catalogKey.publicKeysBase64())));
+    }
+
+    @PUT
+    @Path("extensionRollouts/{rolloutName}")
+    @Operation(summary = "Start a rollout: one extension operation on every machine of a target, in stages"
+            + " (202, poll Azure-AsyncOperation); with whatIf, only the prediction (200)")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example = ROLLOUT_EXAMPLE)))
+    public Uni<RestResponse<RolloutView>> put(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                              @RestPath String rolloutName, @RestQuery("api-version") String apiVersion,
+                                              String body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        ApiVersions.requireFleet(apiVersion);
+        RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        var submission = RequestBodies.rollout(body);
+        return rollouts.put(address, submission, request.requester())
+                .chain(rollout -> rollouts.status(rollout).map(status -> {
+                    RolloutView view = RolloutView.of(rollout, submission.definition(), status);
+                    if (rollout.whatIf()) {
+                        return RestResponse.ok(view);
+                    }
+                    String poll = request.baseUrl() + "/subscriptions/" + rollout.subscriptionId()
+                            + "/providers/Bulwark.Fleet/locations/" + rollout.location() + "/operationStatuses/" + rollout.id()
+                            + "?api-version=" + apiVersion;
+                    return RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, view)
+                            .header("Azure-AsyncOperation", poll)
+                            .header("Location", request.baseUrl() + uri.getPath() + "?api-version=" + apiVersion)
+                            .header("Retry-After", Integer.toString(config.retryAfterSeconds()))
+                            .header(ArmRequest.CORRELATION_HEADER, request.correlationId())
+                            .build();
+                }));
+    }
+
+    @GET
+    @Path("extensionRollouts/{rolloutName}")
+    @Operation(summary = "A rollout: counts per stage and in total by state and error code, and how its predictions fared")
+    public Uni<RolloutView> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                @RestPath String rolloutName, @RestQuery("api-version") String apiVersion) {
+        ApiVersions.requireFleet(apiVersion);
+        RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
+        return rollouts.get(address).chain(rollout -> rollouts.status(rollout)
+                .map(status -> RolloutView.of(rollout, RolloutService.definition(rollout), status)));
+    }
+
+    @POST
+    @Path("extensionRollouts/{rolloutName}/cancel")
+    @Operation(summary = "Cancel a rollout: machines not sent yet are skipped, those in flight finish (202)")
+    public Uni<RestResponse<Void>> cancel(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                          @RestPath String rolloutName, @RestQuery("api-version") String apiVersion,
+                                          @Context HttpHeaders headers, @Context UriInfo uri) {
+        ApiVersions.requireFleet(apiVersion);
+        RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        return rollouts.cancel(address, request.requester()).map(rollout -> RestResponse.ResponseBuilder.<Void>create(
+                        RestResponse.Status.ACCEPTED)
+                .header("Azure-AsyncOperation", request.baseUrl() + "/subscriptions/" + rollout.subscriptionId()
+                        + "/providers/Bulwark.Fleet/locations/" + rollout.location() + "/operationStatuses/" + rollout.id()
+                        + "?api-version=" + apiVersion)
+                .header(ArmRequest.CORRELATION_HEADER, request.correlationId())
+                .build());
+    }
+
+    @GET
+    @Path("extensionRollouts/{rolloutName}/machines")
+    @Operation(summary = "A rollout's machines with their outcomes and predictions, paged;"
+            + " $filter=state eq 'Failed' and/or predictedState eq 'Blocked'")
+    public Uni<PagedList<RolloutMachineView>> machines(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                                       @RestPath String rolloutName,
+                                                       @RestQuery("api-version") String apiVersion,
+                                                       @RestQuery("$filter") String filter,
+                                                       @RestQuery("$skipToken") String skipToken, @Context UriInfo uri) {
+        ApiVersions.requireFleet(apiVersion);
+        RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
+        String[] states = machineFilter(filter);
+        String after = skipToken == null || skipToken.isBlank() ? null : decodeToken(skipToken);
+        return rollouts.get(address).chain(rollout -> rollouts.machines(rollout, states[0], states[1], after, MACHINE_PAGE + 1))
+                .map(found -> {
+                    boolean more = found.size() > MACHINE_PAGE;
+                    var page = found.subList(0, Math.min(found.size(), MACHINE_PAGE));
+                    String next = more ? uri.getBaseUri().toString().replaceAll("/$", "") + uri.getPath()
+                            + "?api-version=" + apiVersion + (filter == null ? "" : "&$filter=" + encode(filter))
+                            + "&$skipToken=" + encodeToken(page.get(page.size() - 1).machineId()) : null;
+                    return new PagedList<>(page.stream().map(RolloutMachineView::of).toList(), next);
+                });
+    }
+
+    /** {state, predictedState}, each null when not filtered. */
+    private static String[] machineFilter(String filter) {
+        String[] states = new String[2];
+        if (filter == null || filter.isBlank()) {
+            return states;
+        }
+        Matcher matcher = MACHINE_FILTER.matcher(filter);
+        if (!matcher.matches()) {
+            throw new ApiException(dev.bulwark.cloud.error.ArmErrorCode.InvalidFilter, "$filter supports state eq '<state>'"
+                    + " and predictedState eq '<state>', joined by 'and'.", "$filter");
+        }
+        for (int group = 1; group <= 3 && matcher.group(group) != null; group += 2) {
+            states["state".equals(matcher.group(group)) ? 0 : 1] = matcher.group(group + 1);
+        }
+        return states;
+    }
+
+    private static String encodeToken(String machineId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(machineId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodeToken(String token) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidParameter("$skipToken", "$skipToken is not a token this service issued;"
+                    + " follow nextLink as returned.");
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Where ARM clients poll a rollout: InProgress while it runs, then Succeeded, Failed or Canceled. */
+    static OperationStatus operationStatus(dev.bulwark.cloud.repository.row.RolloutRow rollout) {
+        String status = RolloutStates.isActive(rollout.state()) ? OperationStatus.IN_PROGRESS
+                : RolloutStates.WHAT_IF.equals(rollout.state()) ? OperationStatus.SUCCEEDED : rollout.state();
+        boolean failed = RolloutStates.FAILED.equals(status) || RolloutStates.CANCELED.equals(status);
+        return new OperationStatus(rollout.id(), status, rollout.createdAt(), rollout.endTime(),
+                failed ? "Rollout" + status : null, failed ? rollout.message() : null);
+    }
+
+    static OperationStatusView statusView(String id, dev.bulwark.cloud.repository.row.RolloutRow rollout) {
+        return OperationStatusView.of(id, operationStatus(rollout));
+    }
+}
