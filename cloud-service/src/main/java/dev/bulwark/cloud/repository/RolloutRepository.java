@@ -106,7 +106,7 @@ public class RolloutRepository {
     public Uni<List<TargetMachine>> targets(SqlClient client, String subscriptionId, String resourceGroup,
                                             List<String> machineIds, String tags, String extensionNameKey,
                                             boolean withExtension, UUID seed) {
-        StringBuilder where = new StringBuilder("m.subscription_id = $1 AND m.tags @> $2::jsonb");
+        StringBuilder where = new StringBuilder("m.subscription_id = $1 AND m.tags @> $2::text::jsonb");
         List<Object> params = new ArrayList<>(List.of(subscriptionId, tags, extensionNameKey, seed.toString()));
         if (machineIds != null) {
             params.add(machineIds.toArray(String[]::new));

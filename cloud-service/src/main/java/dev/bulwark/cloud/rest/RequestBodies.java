@@ -219,7 +219,7 @@ final class RequestBodies {
             return RolloutDefinition.Strategy.ALL_AT_ONCE;
         }
         List<RolloutDefinition.Stage> stages = new ArrayList<>();
-        for (JsonBody stage : strategy.optionalObjectArray("stages", 1, 100)) {
+        for (JsonBody stage : strategy.optionalObjectArray("stages", 0, 100)) {
             Integer count = stage.optionalInteger("count", 1, Integer.MAX_VALUE);
             Double percent = stage.optionalNumber("percent", 0, 100);
             if ((count == null) == (percent == null)) {
