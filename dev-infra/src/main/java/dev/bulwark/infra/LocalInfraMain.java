@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * Runs {@link LocalInfra} for the demo and the {@code ./bulwark} scripts:
- * <pre>LocalInfraMain [WORK_DIR [ENV_FILE]]</pre>
+ * <pre>LocalInfraMain [WORK_DIR [ENV_FILE [PARTITIONS]]]</pre>
  * WORK_DIR (default {@code .bulwark/infra}) holds the servers' data; ENV_FILE, if given, receives the
  * coordinates as {@code KEY=value} lines that a shell can {@code source} (KAFKA_BOOTSTRAP_SERVERS,
  * BULWARK_DB_URL, BULWARK_DB_USER, BULWARK_DB_PASSWORD, QUARKUS_DATASOURCE_*). It is written only
@@ -36,7 +36,8 @@ public final class LocalInfraMain {
             Files.deleteIfExists(envFile); // A stale file must not look like a ready infrastructure.
         }
 
-        LocalInfra infra = LocalInfra.start(workDir);
+        int partitions = args.length > 2 ? Integer.parseInt(args[2]) : LocalInfra.DEFAULT_PARTITIONS;
+        LocalInfra infra = LocalInfra.start(workDir, partitions);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             infra.close();

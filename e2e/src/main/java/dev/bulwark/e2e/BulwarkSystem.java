@@ -12,34 +12,53 @@ import java.util.Map;
 
 /**
  * The whole system on one machine: real Kafka and PostgreSQL ({@link LocalInfra}), the packaged cloud
- * service, and agent processes started on demand. Used by the demo and by the end-to-end tests.
+ * service (one replica or several sharing the database, Kafka, keys and package storage), and agent
+ * processes started on demand. Used by the demo, the end-to-end tests and the load tests.
  */
 public final class BulwarkSystem implements AutoCloseable {
     private final Path root;
     private final Path work;
     private final LocalInfra infra;
-    private final QuarkusProcess cloud;
+    private final List<QuarkusProcess> clouds;
     private final List<QuarkusProcess> agents = new ArrayList<>();
 
-    private BulwarkSystem(Path root, Path work, LocalInfra infra, QuarkusProcess cloud) {
+    /**
+     * @param partitions    of every Bulwark topic (machines map to partitions by key; agent hosts own partitions)
+     * @param cloudReplicas cloud processes sharing the work
+     * @param cloudHeap     each cloud process's -Xmx
+     */
+    public record Options(int partitions, int cloudReplicas, String cloudHeap) {
+        public static final Options DEFAULTS = new Options(LocalInfra.DEFAULT_PARTITIONS, 1, "512m");
+    }
+
+    private BulwarkSystem(Path root, Path work, LocalInfra infra, List<QuarkusProcess> clouds) {
         this.root = root;
         this.work = work;
         this.infra = infra;
-        this.cloud = cloud;
+        this.clouds = clouds;
     }
 
     /** Starts Kafka, PostgreSQL and the cloud service with everything kept under {@code work}. */
     public static BulwarkSystem start(Path root, Path work) throws IOException {
+        return start(root, work, Options.DEFAULTS);
+    }
+
+    public static BulwarkSystem start(Path root, Path work, Options options) throws IOException {
         Files.createDirectories(work);
-        LocalInfra infra = LocalInfra.start(work.resolve("infra"));
+        LocalInfra infra = LocalInfra.start(work.resolve("infra"), options.partitions());
+        List<QuarkusProcess> clouds = new ArrayList<>();
         try {
-            Map<String, String> cloudConfig = new HashMap<>(infra.quarkusConfig());
-            cloudConfig.put("bulwark.cloud.key-dir", work.resolve("cloud-keys").toString());
-            cloudConfig.putAll(PackagesConfig.forCloud(work));
-            QuarkusProcess cloud = QuarkusProcess.start("cloud-service", cloudJar(root), cloudConfig, List.of(),
-                    work.resolve("logs/cloud-service.log"), "512m");
-            return new BulwarkSystem(root, work, infra, cloud);
+            for (int replica = 1; replica <= options.cloudReplicas(); replica++) {
+                Map<String, String> cloudConfig = new HashMap<>(infra.quarkusConfig());
+                cloudConfig.put("bulwark.cloud.key-dir", work.resolve("cloud-keys").toString());
+                cloudConfig.putAll(PackagesConfig.forCloud(work));
+                String name = options.cloudReplicas() == 1 ? "cloud-service" : "cloud-service-" + replica;
+                clouds.add(QuarkusProcess.startService(name, cloudJar(root), cloudConfig, List.of(),
+                        work.resolve("logs/" + name + ".log"), options.cloudHeap()));
+            }
+            return new BulwarkSystem(root, work, infra, clouds);
         } catch (IOException | RuntimeException e) {
+            clouds.forEach(QuarkusProcess::close);
             infra.close();
             throw e;
         }
@@ -61,11 +80,16 @@ public final class BulwarkSystem implements AutoCloseable {
     }
 
     public CloudApi api(String subscription, String resourceGroup) {
-        return new CloudApi(cloud.baseUrl(), subscription, resourceGroup);
+        return new CloudApi(cloud().baseUrl(), subscription, resourceGroup);
     }
 
+    /** The first cloud replica: where clients send their requests. */
     public QuarkusProcess cloud() {
-        return cloud;
+        return clouds.get(0);
+    }
+
+    public List<QuarkusProcess> clouds() {
+        return clouds;
     }
 
     public LocalInfra infra() {
@@ -92,7 +116,7 @@ public final class BulwarkSystem implements AutoCloseable {
     @Override
     public void close() {
         agents.forEach(QuarkusProcess::close);
-        cloud.close();
+        clouds.forEach(QuarkusProcess::close);
         infra.close();
     }
 }

@@ -12,12 +12,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A small client of the cloud's ARM-shaped API, as the Azure CLI or a script would call it. */
 public final class CloudApi {
     public static final String API_VERSION = "2024-07-10";
     public static final String ACTIVITY_LOG_API_VERSION = "2015-04-01";
     public static final String GUEST_CONFIGURATION_API_VERSION = "2024-04-05";
+    public static final String FLEET_API_VERSION = "2026-12-01";
 
     private final String baseUrl;
     private final String subscription;
@@ -84,6 +87,39 @@ public final class CloudApi {
                 + ACTIVITY_LOG_API_VERSION + "&$filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8);
     }
 
+    public String rolloutPath(String rollout) {
+        return "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup
+                + "/providers/Bulwark.Fleet/extensionRollouts/" + rollout;
+    }
+
+    /** Starts a rollout: one extension operation on every machine of a target, in stages. */
+    public Response putRollout(String rollout, ObjectNode body) {
+        return send("PUT", rolloutPath(rollout) + "?api-version=" + FLEET_API_VERSION, Json.encodeToString(body));
+    }
+
+    public Response getRollout(String rollout) {
+        return send("GET", rolloutPath(rollout) + "?api-version=" + FLEET_API_VERSION, null);
+    }
+
+    /**
+     * Every activity-log event matching {@code filter}, following {@code nextLink} a page of 1,000 at a time
+     * (newest first, as the API serves them).
+     */
+    public List<JsonNode> activityEvents(String filter) {
+        List<JsonNode> events = new ArrayList<>();
+        String next = activityLogPath(filter) + "&$top=1000";
+        while (next != null) {
+            Response page = send("GET", next, null);
+            if (page.status() != 200) {
+                throw new IllegalStateException("the activity log answered " + page.status() + ": " + page.body());
+            }
+            page.body().path("value").forEach(events::add);
+            JsonNode link = page.body().get("nextLink");
+            next = link == null || link.isNull() ? null : link.textValue().substring(link.textValue().indexOf("/subscriptions/"));
+        }
+        return events;
+    }
+
     /** Uploads a package version (a ZIP) to the cloud's extension catalog. */
     public Response publishVersion(String location, String publisher, String type, String version, byte[] zip) {
         String path = "/subscriptions/" + subscription + "/providers/Microsoft.HybridCompute/locations/" + location
@@ -93,6 +129,10 @@ public final class CloudApi {
 
     public String baseUrl() {
         return baseUrl;
+    }
+
+    public String resourceGroup() {
+        return resourceGroup;
     }
 
     public Response send(String method, String pathAndQuery, String body) {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +30,6 @@ public final class Demo {
     static final String PUBLISHER = "Contoso.Monitoring";
     static final String VERSION = "1.0.0";
     static final String SECRET = "demo-ingestion-token-7f3a";
-    private static final int PARALLEL_REQUESTS = 8;
 
     /** A group of machines sharing local rules, set with the agent CLI as an administrator would. */
     record RuleGroup(String label, int share, List<List<String>> settings) {
@@ -82,11 +80,23 @@ public final class Demo {
             Await.until("every machine reported its configuration", Duration.ofSeconds(120),
                     () -> groupOf.keySet().stream().allMatch(m -> "Connected".equals(text(api.getMachine(m).body(), "properties", "status"))));
 
-            say("Installing " + PUBLISHER + "/" + EXTENSION + " on every machine through the cloud API...");
+            say("What-if: what would each machine's own rules answer to an install of " + PUBLISHER + "/" + EXTENSION + "?");
+            JsonNode predicted = api.putRollout("install-logshipper", rollout(true)).body();
+            System.out.println("    predicted from the rules the machines last reported: "
+                    + predicted.path("properties").path("prediction").path("predicted"));
+
+            say("Installing it on every machine with one rollout (a 10% canary stage first, then the rest)...");
             long installStarted = System.nanoTime();
-            Map<String, String> correlation = installEverywhere(api, groupOf.keySet());
-            Map<String, JsonNode> installs = awaitFinal(api, groupOf.keySet(), Duration.ofMinutes(3));
+            CloudApi.Response accepted = api.putRollout("install-logshipper", rollout(false));
+            if (accepted.status() != 202) {
+                throw new IllegalStateException("the rollout answered " + accepted.status() + ": " + accepted.body());
+            }
+            Await.until("the rollout finished", Duration.ofMinutes(3), () -> !"Running".equals(
+                    text(api.getRollout("install-logshipper").body(), "properties", "provisioningState")));
             double installSeconds = (System.nanoTime() - installStarted) / 1e9;
+            JsonNode rollout = api.getRollout("install-logshipper").body();
+            Map<String, JsonNode> installs = rolloutMachines(api, "install-logshipper");
+            String correlation = accepted.header("x-ms-correlation-request-id");
 
             List<String> deleted = pickDeletes(groupOf, installs);
             say("Deleting the extension on " + deleted.size() + " machines (delete is always allowed by the lists)...");
@@ -96,7 +106,7 @@ public final class Demo {
 
             List<String> secretColumns = SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUsername(),
                     system.infra().dbPassword(), SECRET);
-            printSummary(api, groupOf, installs, installSeconds, deleted, correlation, secretColumns, work, started);
+            printSummary(api, groupOf, installs, rollout, installSeconds, deleted, correlation, secretColumns, work, started);
 
             if (keepRunning) {
                 say("Everything is still running; press Ctrl-C to stop.");
@@ -135,24 +145,25 @@ public final class Demo {
         }
     }
 
-    /** One PUT per machine, a few in flight at once as a fleet-wide script would send them; correlation ids by machine. */
-    private static Map<String, String> installEverywhere(CloudApi api, Iterable<String> machines) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_REQUESTS);
-        try {
-            Map<String, Future<CloudApi.Response>> sent = new LinkedHashMap<>();
-            machines.forEach(machine -> sent.put(machine, pool.submit(() -> api.putExtension(machine, EXTENSION, extensionBody()))));
-            Map<String, String> correlation = new LinkedHashMap<>();
-            for (Map.Entry<String, Future<CloudApi.Response>> entry : sent.entrySet()) {
-                CloudApi.Response response = entry.getValue().get();
-                if (response.status() != 202) {
-                    throw new IllegalStateException("PUT on " + entry.getKey() + " answered " + response.status() + ": " + response.body());
-                }
-                correlation.put(entry.getKey(), response.header("x-ms-correlation-request-id"));
-            }
-            return correlation;
-        } finally {
-            pool.shutdown();
-        }
+    /** The fleet-wide install: every machine of the resource group, a 10% canary stage first. */
+    static ObjectNode rollout(boolean whatIf) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("location", "local");
+        ObjectNode properties = body.putObject("properties").put("operation", "Install").put("whatIf", whatIf);
+        properties.putObject("extension").put("name", EXTENSION).set("properties", extensionBody().get("properties"));
+        ObjectNode strategy = properties.putObject("strategy").put("maxFailurePercent", 10);
+        strategy.putArray("stages").addObject().put("percent", 10);
+        return body;
+    }
+
+    /** Each machine's outcome in the rollout (state, errorCode, prediction), by machine name. */
+    private static Map<String, JsonNode> rolloutMachines(CloudApi api, String rollout) {
+        Map<String, JsonNode> machines = new TreeMap<>();
+        JsonNode page = api.send("GET", api.rolloutPath(rollout) + "/machines?api-version=" + CloudApi.FLEET_API_VERSION, null).body();
+        page.path("value").forEach(machine -> {
+            String id = machine.path("machineId").asText();
+            machines.put(id.substring(id.lastIndexOf('/') + 1), machine);
+        });
+        return machines;
     }
 
     static ObjectNode extensionBody() {
@@ -171,50 +182,35 @@ public final class Demo {
         return body;
     }
 
-    private static Map<String, JsonNode> awaitFinal(CloudApi api, Collection<String> machines, Duration timeout) {
-        Map<String, JsonNode> finals = new TreeMap<>();
-        Await.until("every operation finished", timeout, () -> {
-            for (String machine : machines) {
-                if (!finals.containsKey(machine)) {
-                    JsonNode extension = api.getExtension(machine, EXTENSION).body();
-                    String state = text(extension, "properties", "provisioningState");
-                    if ("Succeeded".equals(state) || "Failed".equals(state)) {
-                        finals.put(machine, extension);
-                    }
-                }
-            }
-            return finals.size() == machines.size();
-        });
-        return finals;
-    }
-
     /** Three machines where the install succeeded and two where a blocklist refused it. */
     private static List<String> pickDeletes(Map<String, RuleGroup> groupOf, Map<String, JsonNode> installs) {
         Stream<String> installed = installs.entrySet().stream()
-                .filter(e -> "Succeeded".equals(text(e.getValue(), "properties", "provisioningState"))).map(Map.Entry::getKey).limit(3);
+                .filter(e -> "Succeeded".equals(text(e.getValue(), "state"))).map(Map.Entry::getKey).limit(3);
         Stream<String> blocked = groupOf.entrySet().stream()
                 .filter(e -> e.getValue().label().startsWith("blocklist")).map(Map.Entry::getKey).limit(2);
         return Stream.concat(installed, blocked).toList();
     }
 
     private static void printSummary(CloudApi api, Map<String, RuleGroup> groupOf, Map<String, JsonNode> installs,
-                                     double installSeconds, List<String> deleted, Map<String, String> correlation, List<String> secretColumns,
-                                     Path work, long started) {
+                                     JsonNode rollout, double installSeconds, List<String> deleted, String correlation,
+                                     List<String> secretColumns, Path work, long started) {
         System.out.println();
         System.out.printf("Install of %s/%s %s on %d machines, by local rule:%n%n", PUBLISHER, EXTENSION, VERSION, groupOf.size());
         System.out.printf("  %-22s %8s %10s %8s  %s%n", "local rule", "machines", "succeeded", "blocked", "errorCode");
         String sampleMessage = null;
         for (RuleGroup group : GROUPS) {
-            List<JsonNode> results = groupOf.entrySet().stream().filter(e -> e.getValue() == group)
-                    .map(e -> installs.get(e.getKey())).toList();
-            long succeeded = results.stream().filter(r -> "Succeeded".equals(text(r, "properties", "provisioningState"))).count();
+            List<String> members = groupOf.entrySet().stream().filter(e -> e.getValue() == group).map(Map.Entry::getKey).toList();
+            List<JsonNode> results = members.stream().map(installs::get).toList();
+            long succeeded = results.stream().filter(r -> "Succeeded".equals(text(r, "state"))).count();
             Map<String, Long> codes = new TreeMap<>();
-            for (JsonNode r : results) {
-                String code = text(r, "properties", "instanceView", "status", "code");
-                if (!"Succeeded".equals(text(r, "properties", "provisioningState"))) {
-                    codes.merge(code == null ? "?" : code.substring(code.lastIndexOf('/') + 1), 1L, Long::sum);
+            for (int i = 0; i < results.size(); i++) {
+                JsonNode r = results.get(i);
+                if (!"Succeeded".equals(text(r, "state"))) {
+                    String code = text(r, "errorCode");
+                    codes.merge(code == null ? "?" : code, 1L, Long::sum);
                     if (sampleMessage == null) {
-                        sampleMessage = text(r, "properties", "instanceView", "status", "message");
+                        sampleMessage = text(api.getExtension(members.get(i), EXTENSION).body(), "properties", "instanceView",
+                                "status", "message");
                     }
                 }
             }
@@ -227,11 +223,16 @@ public final class Demo {
             System.out.printf("%nWhat a blocked machine reported:%n  %s%n", sampleMessage);
         }
         String machine = groupOf.keySet().iterator().next();
-        JsonNode events = api.activityLog("correlationId eq '" + correlation.get(machine) + "'").body();
+        JsonNode events = api.activityLog("correlationId eq '" + correlation + "' and resourceUri eq '"
+                + api.extensionPath(machine, EXTENSION).toLowerCase() + "'").body();
         System.out.printf("%nActivity log for %s's install: %s%n", machine, eventSummary(events));
+        JsonNode verdicts = rollout.path("properties").path("prediction").path("verdicts");
+        System.out.printf("What-if predictions: %d right, %d wrong, %d unknown (each machine decided by its own rules;"
+                + " the rollout logged %d stage(s)).%n", verdicts.path("right").asInt(), verdicts.path("wrong").asInt(),
+                verdicts.path("unknown").asInt(), rollout.path("properties").path("stageCount").asInt());
         System.out.printf("Protected setting found in the cloud database: %s%n",
                 secretColumns.isEmpty() ? "nowhere (checked every text column)" : secretColumns);
-        System.out.printf("Fleet-wide install: %d operations, first API request to last result visible in the API: %.1f s"
+        System.out.printf("Fleet-wide install: %d operations in one request, request to the rollout's end: %.1f s"
                 + " (%.0f operations/s, polling included).%n", installs.size(), installSeconds, installs.size() / installSeconds);
         System.out.printf("%nWhere to look (run with --keep-running to keep it up):%n");
         System.out.printf("  API:          %s%s?api-version=%s%n", api.baseUrl(), api.extensionPath(machine, EXTENSION), CloudApi.API_VERSION);

@@ -1,0 +1,63 @@
+package dev.bulwark.sim;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code .bulwark/up.env}: where a running system is, as {@code ./bulwark up} wrote it ({@code KEY=VALUE}
+ * lines, shell-sourceable). {@code sim run}, {@code sim baseline} and {@code sim fleet} read their defaults
+ * from it, so a user runs them with no flags against what {@code up} started.
+ */
+public record UpEnv(Map<String, String> values) {
+    public static final String URL = "BULWARK_URL";
+    public static final String SUBSCRIPTION = "BULWARK_SUBSCRIPTION";
+    public static final String RESOURCE_GROUP = "BULWARK_RESOURCE_GROUP";
+    public static final String KAFKA = "BULWARK_KAFKA";
+    public static final String DB_URL = "BULWARK_DB_URL";
+    public static final String DB_USER = "BULWARK_DB_USER";
+    public static final String DB_PASSWORD = "BULWARK_DB_PASSWORD";
+    public static final String SCENARIO = "BULWARK_SCENARIO";
+    public static final String MACHINES = "BULWARK_MACHINES";
+
+    public static UpEnv read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " does not exist: start the system with ./bulwark up first, or pass the addresses as options");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int equals = line.indexOf('=');
+            if (!line.isBlank() && !line.startsWith("#") && equals > 0) {
+                values.put(line.substring(0, equals).trim(), unquote(line.substring(equals + 1).trim()));
+            }
+        }
+        return new UpEnv(values);
+    }
+
+    public void write(Path file) throws IOException {
+        StringBuilder text = new StringBuilder("# Written by ./bulwark up: source it, or let ./bulwark sim read it.\n");
+        values.forEach((key, value) -> text.append(key).append("='").append(value.replace("'", "'\\''")).append("'\n"));
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    public String require(String key) {
+        String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(key + " is missing from up.env");
+        }
+        return value;
+    }
+
+    public String get(String key, String otherwise) {
+        return values.getOrDefault(key, otherwise);
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("'") && value.endsWith("'")
+                ? value.substring(1, value.length() - 1).replace("'\\''", "'") : value;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.bulwark.sim.cli;
+
+import dev.bulwark.e2e.CloudApi;
+import dev.bulwark.sim.UpEnv;
+import dev.bulwark.sim.load.PutWorkload;
+import dev.bulwark.sim.load.RolloutWorkload;
+import dev.bulwark.sim.load.RunResult;
+import dev.bulwark.sim.report.RunChart;
+import dev.bulwark.sim.report.RunReport;
+import dev.bulwark.sim.scenario.Scenario;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/** {@code sim run SCENARIO}: drives a scenario's workload against a running system and checks every outcome. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Drive a scenario's workload (a rollout, or per-machine PUTs at a rate) against the system"
+                + " ./bulwark up started; check every outcome against each machine's own rules; write a JSON report and a PNG chart.")
+public final class RunCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario file (default: the one ./bulwark up used).")
+    Path scenarioFile;
+
+    @Option(names = "--machines", description = "Machines of the fleet (default: as up.env says).")
+    Integer machines;
+
+    @Option(names = "--env", description = "The running system's addresses (default: .bulwark/up.env).")
+    Path env = Path.of(".bulwark/up.env");
+
+    @Option(names = "--json", description = "Where to write the report (default: .bulwark/reports/run-<time>.json).")
+    Path json;
+
+    @Option(names = "--timeout", description = "Longest the workload may take (ISO-8601, default PT30M).")
+    Duration timeout = Duration.ofMinutes(30);
+
+    @Override
+    public Integer call() throws Exception {
+        UpEnv up = UpEnv.read(env);
+        Scenario scenario = Scenario.read(scenarioFile != null ? scenarioFile : Path.of(up.require(UpEnv.SCENARIO)));
+        int fleet = machines != null ? machines : Integer.parseInt(up.require(UpEnv.MACHINES));
+        CloudApi api = new CloudApi(up.require(UpEnv.URL), up.require(UpEnv.SUBSCRIPTION), up.require(UpEnv.RESOURCE_GROUP));
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        System.out.printf("Scenario %s on %d machines (%s), run %s%n", scenario.name(), fleet,
+                scenario.workload().isRollout() ? "one rollout" : "PUTs at " + scenario.workload().rate() + "/s", run);
+        RunResult result = scenario.workload().isRollout() ? RolloutWorkload.run(api, scenario, fleet, run, timeout)
+                : PutWorkload.run(api, scenario, fleet, run, timeout);
+        Path report = json != null ? json : Path.of(".bulwark/reports/run-" + run + ".json");
+        RunReport written = Reports.write(report, scenario, result, fleet, null, null, 1, 1, Instant.now());
+        System.out.println(written.summary());
+        return Reports.exitCode(result);
+    }
+}

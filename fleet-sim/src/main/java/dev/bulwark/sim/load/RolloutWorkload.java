@@ -1,0 +1,115 @@
+package dev.bulwark.sim.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.e2e.CloudApi;
+import dev.bulwark.model.Json;
+import dev.bulwark.model.OperationKind;
+import dev.bulwark.sim.oracle.Expected;
+import dev.bulwark.sim.oracle.ObservedEvent;
+import dev.bulwark.sim.oracle.Oracle;
+import dev.bulwark.sim.report.ProgressDisplay;
+import dev.bulwark.sim.report.RunRecorder;
+import dev.bulwark.sim.scenario.Scenario;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One fleet-wide install: a single rollout request for every machine of the fleet's resource group, followed
+ * through the rollout's status (never per-machine GETs), then checked machine by machine against the oracle
+ * from the activity log.
+ */
+public final class RolloutWorkload {
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final Set<String> ENDED = Set.of("Succeeded", "Failed", "Canceled");
+
+    private RolloutWorkload() {
+    }
+
+    /** @param machines how many machines the fleet has (sim-000001...); @param run names this run's rollout and extension */
+    public static RunResult run(CloudApi api, Scenario scenario, int machines, String run, Duration timeout) {
+        String extensionName = scenario.extension().name() + "-" + run;
+        Instant start = Instant.now();
+        CloudApi.Response accepted = api.putRollout("rollout-" + run, body(scenario, extensionName));
+        if (accepted.status() != 202) {
+            throw new IllegalStateException("the rollout was refused (HTTP " + accepted.status() + "): " + accepted.body());
+        }
+        String correlation = accepted.header("x-ms-correlation-request-id");
+        JsonNode status = follow(api, "rollout-" + run, machines, timeout);
+        List<ObservedEvent> events = FleetEvents.read(api, "correlationId eq '" + correlation + "'", correlation::equals);
+        RunRecorder recorder = new RunRecorder(start);
+        Oracle.Verdict verdict = Oracle.check(expected(scenario, machines), events,
+                (accept, finish) -> recorder.record(accept.eventTimestamp(), finish.eventTimestamp()));
+        Instant last = events.stream().map(ObservedEvent::eventTimestamp).max(Instant::compareTo).orElse(Instant.now());
+        String state = status.path("properties").path("provisioningState").asText();
+        String note = "Succeeded".equals(state) ? null
+                : "the rollout ended " + state + ": " + status.path("properties").path("message").asText();
+        return new RunResult(machines, Duration.between(start, last).toMillis() / 1000.0, verdict, recorder, note);
+    }
+
+    /** What each machine's own rules give for an install of the scenario's extension. */
+    public static Map<String, Expected> expected(Scenario scenario, int machines) {
+        Map<String, Expected> expected = new LinkedHashMap<>();
+        for (int index = 1; index <= machines; index++) {
+            expected.put(Scenario.machineName(index), Expected.of(scenario.ruleClassOf(index).rules(scenario.extension().id()),
+                    scenario.extension().id(), OperationKind.INSTALL));
+        }
+        return expected;
+    }
+
+    private static JsonNode follow(CloudApi api, String rollout, int machines, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (ProgressDisplay progress = new ProgressDisplay("rollout " + rollout, machines)) {
+            while (true) {
+                JsonNode status = api.getRollout(rollout).body();
+                JsonNode total = status.path("properties").path("total");
+                long finished = total.path("succeeded").asLong() + total.path("failed").path("total").asLong()
+                        + total.path("blocked").path("total").asLong() + total.path("skipped").path("total").asLong();
+                progress.update(finished, "stage " + status.path("properties").path("currentStage").asInt() + "/"
+                        + status.path("properties").path("stageCount").asInt() + ", running " + total.path("running").asLong());
+                if (ENDED.contains(status.path("properties").path("provisioningState").asText())) {
+                    return status;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the rollout did not finish within " + timeout + ": " + status);
+                }
+                sleep(POLL);
+            }
+        }
+    }
+
+    static ObjectNode body(Scenario scenario, String extensionName) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("location", "local");
+        ObjectNode properties = body.putObject("properties").put("operation", "Install");
+        ObjectNode extension = properties.putObject("extension").put("name", extensionName).putObject("properties")
+                .put("publisher", scenario.extension().publisher()).put("type", scenario.extension().type())
+                .put("typeHandlerVersion", scenario.extension().version());
+        if (scenario.extension().settings() != null) {
+            extension.set("settings", scenario.extension().settings());
+        }
+        if (scenario.extension().protectedSettings() != null) {
+            extension.set("protectedSettings", scenario.extension().protectedSettings());
+        }
+        ObjectNode strategy = properties.putObject("strategy");
+        strategy.putArray("stages").addAll(scenario.workload().stages() == null ? List.of() : scenario.workload().stages());
+        strategy.put("maxFailurePercent", scenario.workload().maxFailurePercent() == null ? 100 : scenario.workload().maxFailurePercent());
+        if (scenario.workload().pauseBetweenStages() != null) {
+            strategy.put("pauseBetweenStages", scenario.workload().pauseBetweenStages().toString());
+        }
+        return body;
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
