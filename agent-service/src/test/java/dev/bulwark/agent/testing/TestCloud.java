@@ -14,6 +14,7 @@ import dev.bulwark.model.SealedSettings;
 import dev.bulwark.model.Signed;
 import dev.bulwark.model.crypto.Ed25519;
 import dev.bulwark.model.crypto.MessageSigner;
+import dev.bulwark.model.crypto.OperationBatchSigner;
 import dev.bulwark.model.crypto.SealedBox;
 
 import java.io.IOException;
@@ -42,6 +43,7 @@ public final class TestCloud implements AutoCloseable {
     public static final String RESOURCE_GROUP = "web";
 
     private final KeyPair signing = Ed25519.generate();
+    private final Ed25519.SigningKey signingKey = Ed25519.signingKey(signing.getPrivate());
     private final TestStorage storage = new TestStorage();
     private final HttpServer server;
     private final List<String> privateEndpointRequests = new CopyOnWriteArrayList<>();
@@ -153,9 +155,19 @@ public final class TestCloud implements AutoCloseable {
         return sign(unsigned);
     }
 
-    /** Signs a cloud-to-agent message (an operation, a guest assignment) with this cloud's key, as the outbox does. */
+    /** Signs a singly signed cloud-to-agent message (a guest assignment) with this cloud's key, as the outbox does. */
     public <T extends Signed<T>> T sign(T message) {
-        return MessageSigner.sign(message, signing.getPrivate());
+        return MessageSigner.sign(message, signingKey);
+    }
+
+    /** Signs one operation as a batch of one, as the outbox does for an operation sent alone. */
+    public ExtensionOperation sign(ExtensionOperation operation) {
+        return signBatch(List.of(operation)).get(0);
+    }
+
+    /** Signs operations as one batch (one root signature, each with its inclusion proof), as the outbox does. */
+    public List<ExtensionOperation> signBatch(List<ExtensionOperation> operations) {
+        return OperationBatchSigner.sign(operations.stream().map(o -> o.withSignature(null)).toList(), signingKey);
     }
 
     /** {@code operation} naming another package and catalog (null: none), signed again. */
