@@ -85,11 +85,7 @@ class AgentJarIT {
 
             int port = freePort();
             Path log = home.resolve("agent.log");
-            Process agent = new ProcessBuilder(javaBin(), "-Xmx256m", "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.http.host=127.0.0.1", "-jar", JAR.toString(), "run", "--home", home.toString(),
-                    "--kafka-bootstrap-servers", broker.bootstrapServers(), "--handler-duration", "PT0.05S",
-                    "--private-endpoint")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process agent = startAgent(broker, port, log);
             try (KafkaProducer<byte[], byte[]> producer = producer(broker);
                  TopicReader results = new TopicReader(broker.bootstrapServers(), Topics.EXTENSION_RESULTS)) {
                 HttpClient http = HttpClient.newHttpClient();
@@ -119,6 +115,64 @@ class AgentJarIT {
                 assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
             }
         }
+    }
+
+    @Test
+    void anAgentKilledAndStartedAgainResumesAtOnce() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start(Path.of("target/kafka/agent-jar-it-restart"));
+             TestCloud cloud = new TestCloud()) {
+            broker.createTopics(2, Topics.EXTENSION_OPERATIONS, Topics.EXTENSION_RESULTS, Topics.AGENT_REPORTS,
+                    Topics.GUEST_ASSIGNMENTS, Topics.deadLetter(Topics.EXTENSION_OPERATIONS));
+            Run connect = cli("connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+                    "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "web-02", "--home", home.toString());
+            assertThat(connect.exit()).as(connect.output()).isZero();
+            Path log = home.resolve("agent.log");
+            HttpClient http = HttpClient.newHttpClient();
+            try (KafkaProducer<byte[], byte[]> producer = producer(broker);
+                 TopicReader results = new TopicReader(broker.bootstrapServers(), Topics.EXTENSION_RESULTS)) {
+                int port = freePort();
+                Process first = startAgent(broker, port, log);
+                try {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> get(http, port, "/q/health/ready").contains("\"UP\""));
+                    String before = send(producer, cloud.operation("web-02", OperationKind.DELETE, "Contoso.Restart/Before"));
+                    await().atMost(Duration.ofSeconds(30)).until(() -> hasResult(results, before));
+                } finally {
+                    first.destroyForcibly(); // kill -9: no chance to leave anything tidy
+                    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                }
+
+                long restart = System.nanoTime();
+                Process second = startAgent(broker, freePort(), home.resolve("agent-restarted.log"));
+                try {
+                    String after = send(producer, cloud.operation("web-02", OperationKind.DELETE, "Contoso.Restart/After"));
+                    // A consumer-group member killed this way would hold its partitions for the session timeout (45 s).
+                    await().atMost(Duration.ofSeconds(10)).until(() -> hasResult(results, after));
+                    assertThat(Duration.ofNanos(System.nanoTime() - restart)).isLessThan(Duration.ofSeconds(10));
+                } finally {
+                    second.destroy();
+                    assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                }
+            }
+        }
+    }
+
+    private Process startAgent(KafkaBroker broker, int port, Path log) throws IOException {
+        return new ProcessBuilder(javaBin(), "-Xmx256m", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1", "-jar", JAR.toString(), "run", "--home", home.toString(),
+                "--kafka-bootstrap-servers", broker.bootstrapServers(), "--handler-duration", "PT0.05S",
+                "--private-endpoint")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String send(KafkaProducer<byte[], byte[]> producer, ExtensionOperation operation) {
+        producer.send(new ProducerRecord<>(Topics.EXTENSION_OPERATIONS, operation.machineId().getBytes(StandardCharsets.UTF_8),
+                Json.encode(operation)));
+        producer.flush();
+        return operation.operationId();
+    }
+
+    private static boolean hasResult(TopicReader results, String operationId) {
+        return results.records().stream().anyMatch(r -> Json.tree(r.value()).path("operationId").asText().equals(operationId));
     }
 
     private static String get(HttpClient http, int port, String path) {

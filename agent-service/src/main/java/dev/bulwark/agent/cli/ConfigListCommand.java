@@ -26,9 +26,10 @@ final class ConfigListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LocalConfigStore store = new LocalConfigStore(common.home());
-        LocalConfig config = store.read();
+        LocalConfigStore.Snapshot snapshot = store.snapshot();
+        LocalConfig config = snapshot.config();
         if (common.json()) {
-            printJson(store, config);
+            printJson(store, snapshot);
         } else {
             printText(store, config);
         }
@@ -66,7 +67,8 @@ final class ConfigListCommand implements Callable<Integer> {
         }
     }
 
-    private void printJson(LocalConfigStore store, LocalConfig config) {
+    private void printJson(LocalConfigStore store, LocalConfigStore.Snapshot snapshot) {
+        LocalConfig config = snapshot.config();
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("file", store.file().toString());
         body.put("valid", config.isValid());
@@ -78,7 +80,7 @@ final class ConfigListCommand implements Callable<Integer> {
         }
         body.put("mode", config.isValid() ? config.mode().spelling() : ConfigMode.FULL.spelling());
         body.put("monitorModeAllowlistVersion", MonitorModeAllowlist.VERSION);
-        body.set("effective", Json.MAPPER.valueToTree(config.effective()));
+        body.set("effective", Json.MAPPER.valueToTree(config.effective(snapshot.changedAt())));
         common.printJson(body);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
+import dev.bulwark.agent.identity.FleetRegistrar;
 import dev.bulwark.agent.identity.KeyFingerprint;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
@@ -76,7 +77,7 @@ final class ConnectCommand implements Callable<Integer> {
             }
         }
         Path home = common.home();
-        Connector.Outcome outcome = new Connector(new CloudRegistrar()).connect(home, request);
+        Connector.Outcome outcome = new Connector(new CloudRegistrar(), new FleetRegistrar()).connect(home, request);
         print(home, outcome);
         return outcome.failures().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }

@@ -12,6 +12,7 @@ import dev.bulwark.model.policy.MonitorModeAllowlist;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -137,14 +138,18 @@ public final class LocalConfig {
         return problems.isEmpty() ? null : "localconfig.json: " + String.join("; ", problems);
     }
 
-    /** What the agent enforces, as reported to the cloud: monitor mode overrides the allowlist and two switches. */
-    public AgentConfiguration effective() {
+    /**
+     * What the agent enforces, as reported to the cloud: monitor mode overrides the allowlist and two switches.
+     *
+     * @param changedAt when the file read here last changed (null: never written)
+     */
+    public AgentConfiguration effective(Instant changedAt) {
         boolean monitor = isValid() && mode() == ConfigMode.MONITOR;
         List<ExtensionId> allow = monitor ? MonitorModeAllowlist.EXTENSIONS : ids(ConfigKey.EXTENSIONS_ALLOWLIST);
         return new AgentConfiguration(allow, ids(ConfigKey.EXTENSIONS_BLOCKLIST), rules().extensionsEnabled(),
                 !monitor && bool(ConfigKey.GUESTCONFIGURATION_ENABLED), mode().spelling(),
                 !monitor && bool(ConfigKey.INCOMINGCONNECTIONS_ENABLED), list(ConfigKey.INCOMINGCONNECTIONS_PORTS),
-                value(ConfigKey.PROXY_URL).asText(), list(ConfigKey.PROXY_BYPASS), problemSummary());
+                value(ConfigKey.PROXY_URL).asText(), list(ConfigKey.PROXY_BYPASS), problemSummary(), changedAt);
     }
 
     /** A copy with {@code key} set to an already validated value. */

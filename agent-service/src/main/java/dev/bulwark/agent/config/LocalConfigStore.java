@@ -7,21 +7,42 @@ import dev.bulwark.model.policy.LocalRules;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * {@code <home>/localconfig.json}, the rules only a local administrator sets. The CLI changes it under a
  * lock with an atomic write; the agent reads it at every decision. Decisions re-read the file only when
  * its {@link FileSignature} changed, so a change made a moment ago by the CLI applies to the next
- * operation while 100,000 simulated machines do not re-parse 100,000 files per operation.
+ * operation while 100,000 simulated machines do not re-parse 100,000 files per operation. The file's
+ * modification time is the configuration's {@code changedAt}, reported to the cloud with every report and
+ * every result decided under it.
  */
 public final class LocalConfigStore {
     public static final String FILE_NAME = "localconfig.json";
     private static final String LOCK_NAME = ".localconfig.lock";
 
+    /** Attempts to read the file between two equal signatures before settling for the last reading. */
+    private static final int CONSISTENT_READ_ATTEMPTS = 3;
+
     private final Path file;
     private volatile CachedRules cached;
 
-    private record CachedRules(FileSignature signature, LocalRules rules) {
+    private record CachedRules(FileSignature signature, InForce inForce) {
+    }
+
+    /**
+     * One reading of the file and the signature it was read under: {@link #changedAt()} is the time of
+     * exactly this content (the file did not change between the two {@code stat}s around the read).
+     */
+    public record Snapshot(LocalConfig config, FileSignature signature) {
+        /** When the configuration last changed (null: the file was never written). */
+        public Instant changedAt() {
+            return signature.changedAt();
+        }
+    }
+
+    /** The rules in force and when the configuration they come from last changed (null: never written). */
+    public record InForce(LocalRules rules, Instant changedAt) {
     }
 
     /** Something that turns the current configuration into the next one, or refuses. */
@@ -50,22 +71,50 @@ public final class LocalConfigStore {
         }
     }
 
+    /** Reads the file now, with the signature (and so the change time) of what was read. */
+    public Snapshot snapshot() {
+        return snapshot(FileSignature.of(file));
+    }
+
+    private Snapshot snapshot(FileSignature before) {
+        for (int attempt = 1; ; attempt++) {
+            LocalConfig config = read();
+            FileSignature after = FileSignature.of(file);
+            // A CLI write racing with the read shows up as a new signature: read again, so the change time
+            // reported never belongs to other content than the rules that decided.
+            if (after.sameAs(before) || attempt == CONSISTENT_READ_ATTEMPTS) {
+                return new Snapshot(config, after);
+            }
+            before = after;
+        }
+    }
+
     /** The rules in force now: cached while the file's signature stays the same. */
     public LocalRules rules() {
+        return inForce().rules();
+    }
+
+    /**
+     * The rules in force now and the change time of the configuration they come from, at the cost of one
+     * {@code stat} while the file is unchanged (the file is read again only when its signature changed).
+     */
+    public InForce inForce() {
         FileSignature now = FileSignature.of(file);
         CachedRules known = cached;
         if (known != null && known.signature().sameAs(now)) {
-            return known.rules();
+            return known.inForce();
         }
         if (!now.exists()) {
-            cached = new CachedRules(now, LocalRules.DEFAULT);
-            return LocalRules.DEFAULT;
+            InForce defaults = new InForce(LocalRules.DEFAULT, null);
+            cached = new CachedRules(now, defaults);
+            return defaults;
         }
-        LocalRules rules = read().rules();
-        // The signature was taken before reading, so a change racing with this read shows up as a new
-        // signature next time. A file changed within the clock's granularity is not cached at all.
-        cached = now.settled() ? new CachedRules(now, rules) : null;
-        return rules;
+        Snapshot snapshot = snapshot(now);
+        InForce inForce = new InForce(snapshot.config().rules(), snapshot.changedAt());
+        // A file changed within the clock's granularity is not cached at all: an equal signature might
+        // still hide a second change.
+        cached = snapshot.signature().settled() ? new CachedRules(snapshot.signature(), inForce) : null;
+        return inForce;
     }
 
     /** Applies {@code change} under the file lock and writes the result atomically (0600); nothing is written on refusal. */

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -36,8 +37,16 @@ public record FileSignature(boolean exists, long modifiedNanos, long size, Objec
         if (!exists) {
             return true;
         }
-        long nowNanos = java.time.Instant.now().toEpochMilli() * 1_000_000L;
+        long nowNanos = Instant.now().toEpochMilli() * 1_000_000L;
         return nowNanos - modifiedNanos > SETTLE_NANOS;
+    }
+
+    /**
+     * When the file last changed, to the millisecond (what clients of the cloud's API can represent; file
+     * systems stamp coarser than that anyway); null when it does not exist or its metadata is unreadable.
+     */
+    public Instant changedAt() {
+        return exists && modifiedNanos >= 0 ? Instant.ofEpochMilli(Math.floorDiv(modifiedNanos, 1_000_000L)) : null;
     }
 
     public boolean sameAs(FileSignature other) {

@@ -9,7 +9,6 @@ import dev.bulwark.agent.pkg.VerifyingPackageGate;
 import dev.bulwark.model.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,15 +49,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One agent process: hosts one machine (HOME) or a simulated fleet (HOME/machines/*) behind a single
  * Kafka consumer and a single producer.
  *
- * <p>Reads {@value Topics#EXTENSION_OPERATIONS} and {@value Topics#GUEST_ASSIGNMENTS} in its own consumer
- * group ({@code bulwark-agent-<host id>}), because every agent must see every partition: a real server's
- * agent is alone in its group. Records keyed for machines it does not host are skipped after one map
- * lookup. A batch is dispatched to its machines (one machine's records in order, different machines in
- * parallel on a small pool), and its offsets are committed only once every result, report and dead letter
- * of the batch is acknowledged by Kafka; on any failure the batch is read again, which is safe because
- * operations and assignments are idempotent. The consumer never stops for a bad record: it is dead-lettered.
- * While a batch waits (package downloads can take minutes), the consumer keeps polling with its partitions
- * paused, so it stays in its group and reads nothing new.
+ * <p>Reads {@value Topics#EXTENSION_OPERATIONS} and {@value Topics#GUEST_ASSIGNMENTS}, but only the
+ * partitions its machines' keys map to ({@link ConsumedPartitions}, assigned by hand: no group membership,
+ * so no rebalance and no session timeout to wait for after a crash), and commits its offsets to its own
+ * group id ({@code bulwark-agent-<host id>}). Records of machines hosted elsewhere that share those
+ * partitions are skipped after one map lookup. A batch is dispatched to its machines (one machine's records
+ * in order, different machines in parallel on a small pool), and its offsets are committed only once every
+ * result, report and dead letter of the batch is acknowledged by Kafka; on any failure the batch is read
+ * again, which is safe because operations and assignments are idempotent. The consumer never stops for a
+ * bad record: it is dead-lettered. While a batch waits (package downloads can take minutes), the consumer
+ * keeps polling with its partitions paused, so it reads nothing new and its client stays connected.
  *
  * <p>Writes {@value Topics#EXTENSION_RESULTS}, {@value Topics#GUEST_COMPLIANCE}, the dead-letter topics, and
  * {@value Topics#AGENT_REPORTS}.
@@ -70,6 +71,7 @@ public final class AgentHost implements AutoCloseable {
      * consumer keeps polling meanwhile, so waiting costs nothing but the batch's own progress.
      */
     private static final Duration BATCH_TIMEOUT = Duration.ofHours(6);
+    private static final List<String> CONSUMED_TOPICS = List.of(Topics.EXTENSION_OPERATIONS, Topics.GUEST_ASSIGNMENTS);
 
     private final AgentHostSettings settings;
     private final Map<String, Machine> machines;
@@ -87,9 +89,7 @@ public final class AgentHost implements AutoCloseable {
 
     private volatile boolean running;
     private volatile Consumer<byte[], byte[]> consumer;
-    private volatile int assigned;
-    /** Touched by the consumer thread only (the rebalance listener runs inside its poll). */
-    private boolean batchInFlight;
+    private volatile Set<TopicPartition> assigned = Set.of();
     private volatile Instant lastActivity;
     private volatile String lastError;
 
@@ -150,32 +150,30 @@ public final class AgentHost implements AutoCloseable {
     }
 
     public HostStatus status() {
-        return new HostStatus(running, consumerThread.isAlive(), assigned, lastActivity, machines.size(), lastError);
+        return new HostStatus(running, consumerThread.isAlive(), assigned.size(), lastActivity, machines.size(), lastError);
+    }
+
+    /** The partitions this host reads now: those its machines' keys map to, of the topics that exist. */
+    public Set<TopicPartition> partitions() {
+        return assigned;
     }
 
     private void consume() {
         try (Consumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerProperties())) {
             consumer = kafka;
-            kafka.subscribe(List.of(Topics.EXTENSION_OPERATIONS, Topics.GUEST_ASSIGNMENTS), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    // A batch in flight is committed (or fails to commit and is read again) once it is done.
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    assigned = kafka.assignment().size();
-                    if (batchInFlight) {
-                        kafka.pause(partitions); // nothing new until the batch in flight is committed
-                    }
-                }
-            });
+            ConsumedPartitions partitions = new ConsumedPartitions(machines.keySet(), CONSUMED_TOPICS);
             while (running) {
                 ConsumerRecords<byte[], byte[]> batch = ConsumerRecords.empty();
                 try {
+                    if (partitions.refreshIfDue(kafka)) {
+                        assigned = partitions.assigned();
+                    }
+                    if (assigned.isEmpty()) {
+                        pause(); // no topic exists yet: nothing to read
+                        continue;
+                    }
                     batch = kafka.poll(Duration.ofMillis(500));
                     lastActivity = Instant.now();
-                    assigned = kafka.assignment().size();
                     if (!batch.isEmpty()) {
                         awaitWhilePolling(kafka, process(batch));
                         kafka.commitSync(nextOffsets(batch));
@@ -228,12 +226,11 @@ public final class AgentHost implements AutoCloseable {
     }
 
     /**
-     * Waits for a batch while polling with every partition paused, so the consumer stays in its group
-     * (however long package downloads take) and reads nothing new meanwhile.
+     * Waits for a batch while polling with every partition paused, so the consumer reads nothing new
+     * meanwhile (however long package downloads take) and its client keeps its connections and metadata.
      */
     private void awaitWhilePolling(Consumer<byte[], byte[]> kafka, CompletableFuture<Void> batch) throws Exception {
         long deadline = System.nanoTime() + BATCH_TIMEOUT.toNanos();
-        batchInFlight = true;
         kafka.pause(kafka.assignment());
         try {
             while (true) {
@@ -253,7 +250,6 @@ public final class AgentHost implements AutoCloseable {
                 }
             }
         } finally {
-            batchInFlight = false;
             kafka.resume(kafka.paused());
         }
     }
@@ -284,18 +280,15 @@ public final class AgentHost implements AutoCloseable {
     }
 
     private static void rewind(Consumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> batch) {
+        // The assignment changes only between batches, so every partition of the batch is still assigned.
         for (TopicPartition partition : batch.partitions()) {
-            try {
-                kafka.seek(partition, batch.records(partition).get(0).offset());
-            } catch (IllegalStateException notAssignedAnyMore) {
-                // Another consumer owns it now and starts from the last commit.
-            }
+            kafka.seek(partition, batch.records(partition).get(0).offset());
         }
     }
 
     private void pause() {
         try {
-            Thread.sleep(1000); // back off before reading the failed batch again
+            Thread.sleep(1000); // back off before reading the failed batch again, or looking for the topics again
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -334,6 +327,8 @@ public final class AgentHost implements AutoCloseable {
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // A machine connected before the agent first ran must still get the operations sent meanwhile.
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Looking up a missing topic must not create it with the broker's default partition count.
+        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(settings.maxPollRecords()));
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

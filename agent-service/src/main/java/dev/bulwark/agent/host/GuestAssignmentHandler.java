@@ -95,7 +95,7 @@ final class GuestAssignmentHandler {
     }
 
     private static GuestAssignment verified(Machine machine, ConsumerRecord<byte[], byte[]> record) {
-        JsonNode tree = SignedRecords.verifiedTree(machine, record);
+        JsonNode tree = SignedRecords.verifiedAssignment(machine, record);
         GuestAssignment assignment = Json.decodeTree(tree, GuestAssignment.class, GuestAssignment.SCHEMA_VERSION);
         if (assignment.assignmentId().isBlank()) {
             throw new MessageFormatException(DeadLetter.Reason.MalformedMessage, "assignmentId is empty");

@@ -5,6 +5,7 @@ import dev.bulwark.agent.extension.ProtectedSettingsVault;
 import dev.bulwark.agent.extension.StateStore;
 import dev.bulwark.agent.files.FileSignature;
 import dev.bulwark.agent.identity.IdentityStore;
+import dev.bulwark.model.crypto.Ed25519;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,11 +22,11 @@ public final class Machine {
     private final Path home;
     private final String machineId;
     private final String cloudUrl;
-    private final PublicKey cloudKey;
+    private final CloudTrust cloud;
     private final LocalConfigStore config;
     private final StateStore state;
     private final boolean durable;
-    private volatile PrivateKey signingKey;
+    private volatile Ed25519.SigningKey signingKey;
 
     /** Touched only by the sync loop: what the last report covered, and when the next one is due. */
     FileSignature reportedConfig;
@@ -34,11 +35,11 @@ public final class Machine {
     /** Set when a guest compliance report from the sync loop was not acknowledged: report them all again. */
     volatile boolean guestReportLost;
 
-    Machine(Path home, String machineId, String cloudUrl, PublicKey cloudKey, boolean durable) {
+    Machine(Path home, String machineId, String cloudUrl, CloudTrust cloud, boolean durable) {
         this.home = home;
         this.machineId = machineId;
         this.cloudUrl = cloudUrl;
-        this.cloudKey = cloudKey;
+        this.cloud = cloud;
         this.durable = durable;
         this.config = new LocalConfigStore(home);
         this.state = new StateStore(home, durable);
@@ -63,7 +64,12 @@ public final class Machine {
 
     /** The cloud's signing key, as trusted at connect. */
     public PublicKey cloudKey() {
-        return cloudKey;
+        return cloud.publicKey();
+    }
+
+    /** The cloud key with its verifiers, shared by every machine of this process that trusts the same key. */
+    public CloudTrust cloudTrust() {
+        return cloud;
     }
 
     public LocalConfigStore config() {
@@ -82,11 +88,12 @@ public final class Machine {
         return new ProtectedSettingsVault(home, identity(), durable);
     }
 
-    public PrivateKey signingKey() {
-        PrivateKey key = signingKey;
+    /** The machine's key for results and reports, read and decoded on first use and kept. */
+    public Ed25519.SigningKey signingKey() {
+        Ed25519.SigningKey key = signingKey;
         if (key == null) {
             try {
-                key = identity().signingKey();
+                key = Ed25519.signingKey(identity().signingKey());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the signing key of " + machineId, e);
             }

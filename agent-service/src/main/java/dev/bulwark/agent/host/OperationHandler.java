@@ -1,6 +1,7 @@
 package dev.bulwark.agent.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.agent.config.LocalConfigStore;
 import dev.bulwark.agent.extension.ExtensionHandler;
 import dev.bulwark.agent.extension.GateResult;
 import dev.bulwark.agent.extension.HandlerInvocation;
@@ -33,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -74,12 +76,13 @@ public final class OperationHandler {
             return CompletableFuture.completedFuture(SignedRecords.deadLetter(record, refused));
         }
         try {
-            JsonNode stored = machine.state().read().results().get(operation.operationId());
+            MachineState state = machine.state().read();
+            JsonNode stored = state.results().get(operation.operationId());
             if (stored != null) {
                 stats.duplicates.increment();
                 return CompletableFuture.completedFuture(resultRecord(machine, stored));
             }
-            return process(machine, operation);
+            return process(machine, operation, state);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -87,7 +90,7 @@ public final class OperationHandler {
 
     /** The operation, if the record is for this machine and the cloud it trusts signed it. */
     private static ExtensionOperation verified(Machine machine, ConsumerRecord<byte[], byte[]> record) {
-        JsonNode tree = SignedRecords.verifiedTree(machine, record);
+        JsonNode tree = SignedRecords.verifiedOperation(machine, record);
         ExtensionOperation operation = Json.decodeTree(tree, ExtensionOperation.class, ExtensionOperation.SCHEMA_VERSION);
         ExtensionSpec extension = operation.extension();
         if (extension.name() == null || extension.name().isBlank()) {
@@ -101,55 +104,67 @@ public final class OperationHandler {
         return operation;
     }
 
-    private CompletableFuture<ProducerRecord<byte[], byte[]>> process(Machine machine, ExtensionOperation operation)
-            throws IOException {
+    /**
+     * One operation on one machine, with the change time of the local configuration that decided it (every
+     * result says which configuration it was decided under, so the cloud can tell a stale prediction).
+     */
+    private record Task(Machine machine, ExtensionOperation operation, Instant configurationChangedAt) {
+    }
+
+    /** @param state the machine's state as read for the duplicate check (the write re-reads it under the lock) */
+    private CompletableFuture<ProducerRecord<byte[], byte[]>> process(Machine machine, ExtensionOperation operation,
+                                                                     MachineState state) {
         ExtensionSpec extension = operation.extension();
         // The rules in force now: a CLI change made a moment ago applies to this operation.
-        Decision decision = ExtensionPolicy.decide(machine.config().rules(), extension.id(), operation.kind());
+        LocalConfigStore.InForce rules = machine.config().inForce();
+        Task task = new Task(machine, operation, rules.changedAt());
+        Decision decision = ExtensionPolicy.decide(rules.rules(), extension.id(), operation.kind());
         if (!decision.allowed()) {
             stats.blocked.increment();
-            return done(machine, operation, Outcome.failed(decision.errorCode(), decision.message(), summary(decision)),
+            return done(task, Outcome.failed(decision.errorCode(), decision.message(), summary(decision)),
                     UnaryOperator.identity());
         }
-        InstalledRecord installed = machine.state().read().installed(extension.name());
+        InstalledRecord installed = state.installed(extension.name());
         if (operation.kind() == OperationKind.DELETE) {
             if (installed == null) {
-                return done(machine, operation, Outcome.succeeded("Extension " + extension.name()
+                return done(task, Outcome.succeeded("Extension " + extension.name()
                         + " is not installed on this machine; nothing to delete."), UnaryOperator.identity());
             }
-            return runHandler(machine, operation, installed, null);
+            return runHandler(task, installed, null);
         }
         if (installed == null && operation.kind() != OperationKind.INSTALL) {
-            return done(machine, operation, Outcome.failed(ErrorCode.ExtensionNotInstalled, "Extension " + extension.name()
+            return done(task, Outcome.failed(ErrorCode.ExtensionNotInstalled, "Extension " + extension.name()
                     + " is not installed on this machine, so it cannot be " + (operation.kind() == OperationKind.UPDATE
                     ? "updated" : "upgraded") + ". Install it first.", "Not installed"), UnaryOperator.identity());
         }
         if (operation.kind() == OperationKind.UPDATE) {
-            return runHandler(machine, operation, installed, null);
+            return runHandler(task, installed, null);
         }
         PackageRequest request = new PackageRequest(machine.home(), machine.machineId(), machine.cloudUrl(), operation,
                 extensionHandler.needsOwnPackageCopy());
         return packageGate.verify(request)
                 .thenComposeAsync(gate -> {
                     if (!gate.verified()) {
-                        return done(machine, operation, Outcome.failed(ErrorCode.PackageVerificationFailed,
+                        return done(task, Outcome.failed(ErrorCode.PackageVerificationFailed,
                                 "Package of extension " + extension.id() + " failed verification (" + gate.reason() + "): "
                                         + gate.message() + ". Nothing of the package ran.", "Package verification failed"),
                                 UnaryOperator.identity());
                     }
-                    return runHandler(machine, operation, installed, gate);
+                    return runHandler(task, installed, gate);
                 }, workers);
     }
 
-    private CompletableFuture<ProducerRecord<byte[], byte[]>> runHandler(Machine machine, ExtensionOperation operation,
-                                                                        InstalledRecord installed, GateResult gate) {
+    private CompletableFuture<ProducerRecord<byte[], byte[]>> runHandler(Task task, InstalledRecord installed,
+                                                                        GateResult gate) {
+        Machine machine = task.machine();
+        ExtensionOperation operation = task.operation();
         ExtensionSpec extension = operation.extension();
         ProtectedSettingsVault vault = machine.vault();
         byte[] protectedSettings;
         try {
             protectedSettings = protectedSettings(machine, operation, vault);
         } catch (GeneralSecurityException e) {
-            return done(machine, operation, Outcome.failed(ErrorCode.ExtensionHandlerFailed, "The protected settings of "
+            return done(task, Outcome.failed(ErrorCode.ExtensionHandlerFailed, "The protected settings of "
                     + extension.name() + " could not be opened with this machine's key: they were sealed for another"
                     + " machine, operation or key. Nothing ran.", "Protected settings could not be opened"),
                     UnaryOperator.identity());
@@ -162,7 +177,7 @@ public final class OperationHandler {
                 .exceptionally(error -> HandlerOutcome.failed("the handler crashed: " + error))
                 .thenComposeAsync(outcome -> {
                     try {
-                        return afterHandler(machine, operation, installed, gate, outcome, protectedSettings, vault);
+                        return afterHandler(task, installed, gate, outcome, protectedSettings, vault);
                     } finally {
                         if (protectedSettings != null) {
                             Arrays.fill(protectedSettings, (byte) 0);
@@ -193,19 +208,21 @@ public final class OperationHandler {
         return null;
     }
 
-    private CompletableFuture<ProducerRecord<byte[], byte[]>> afterHandler(Machine machine, ExtensionOperation operation,
-                                                                          InstalledRecord installed, GateResult gate,
-                                                                          HandlerOutcome outcome, byte[] protectedSettings,
+    private CompletableFuture<ProducerRecord<byte[], byte[]>> afterHandler(Task task, InstalledRecord installed,
+                                                                          GateResult gate, HandlerOutcome outcome,
+                                                                          byte[] protectedSettings,
                                                                           ProtectedSettingsVault vault) {
+        Machine machine = task.machine();
+        ExtensionOperation operation = task.operation();
         ExtensionSpec extension = operation.extension();
         if (!outcome.succeeded()) {
-            return done(machine, operation, Outcome.failed(ErrorCode.ExtensionHandlerFailed, "The handler of extension "
+            return done(task, Outcome.failed(ErrorCode.ExtensionHandlerFailed, "The handler of extension "
                     + extension.id() + " failed: " + outcome.message(), outcome.message()), UnaryOperator.identity());
         }
         try {
             if (operation.kind() == OperationKind.DELETE) {
                 vault.delete(extension.name());
-                return done(machine, operation, Outcome.succeeded(outcome.message()), state -> state.without(extension.name()));
+                return done(task, Outcome.succeeded(outcome.message()), state -> state.without(extension.name()));
             }
             boolean hasProtected = protectedSettings != null;
             if (extension.protectedSettings() != null) {
@@ -219,7 +236,7 @@ public final class OperationHandler {
                     // An update reconfigures what is installed: version and package stay what was verified.
                     : new InstalledRecord(extension.name(), installed.publisher(), installed.type(), installed.version(),
                     sequence, hasProtected, clock.instant(), installed.ownService(), installed.packageDir());
-            return done(machine, operation, Outcome.succeeded(outcome.message()), state -> state.withInstalled(record));
+            return done(task, Outcome.succeeded(outcome.message()), state -> state.withInstalled(record));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -236,10 +253,12 @@ public final class OperationHandler {
     }
 
     /** Signs the result, stores it with the state change in one write, and returns it ready to publish. */
-    private CompletableFuture<ProducerRecord<byte[], byte[]>> done(Machine machine, ExtensionOperation operation,
-                                                                  Outcome outcome, UnaryOperator<MachineState> change) {
+    private CompletableFuture<ProducerRecord<byte[], byte[]>> done(Task task, Outcome outcome,
+                                                                  UnaryOperator<MachineState> change) {
+        Machine machine = task.machine();
+        ExtensionOperation operation = task.operation();
         ExtensionSpec extension = operation.extension();
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         boolean succeeded = outcome.status() == ResultStatus.Succeeded;
         dev.bulwark.model.InstanceView view = new dev.bulwark.model.InstanceView(extension.name(),
                 extension.publisher() + "." + extension.type(), extension.version(),
@@ -249,7 +268,8 @@ public final class OperationHandler {
                         outcome.statusMessage(), now));
         OperationResult result = MessageSigner.sign(new OperationResult(OperationResult.SCHEMA_VERSION,
                 operation.operationId(), machine.machineId(), extension.name(), operation.kind(), outcome.status(),
-                outcome.errorCode() == null ? null : outcome.errorCode().name(), outcome.message(), view, now, null),
+                outcome.errorCode() == null ? null : outcome.errorCode().name(), outcome.message(), view,
+                task.configurationChangedAt(), now, null),
                 machine.signingKey());
         JsonNode signed = Json.MAPPER.valueToTree(result);
         try {

@@ -2,6 +2,7 @@ package dev.bulwark.agent.host;
 
 import dev.bulwark.agent.AgentVersion;
 import dev.bulwark.agent.config.LocalConfig;
+import dev.bulwark.agent.config.LocalConfigStore;
 import dev.bulwark.agent.extension.ExtensionHosting;
 import dev.bulwark.agent.extension.MachineState;
 import dev.bulwark.agent.files.FileSignature;
@@ -65,8 +66,7 @@ final class ReportSender {
                 && !state.sameAs(machine.state().lastWritten());
         boolean due = now - machine.nextReportNanos >= 0 || machine.reportedConfig == null;
         if (configChanged || stateChangedElsewhere || due) {
-            send(machine);
-            machine.reportedConfig = config;
+            machine.reportedConfig = send(machine);
             machine.nextReportNanos = now + syncInterval.toNanos();
             recheckGuestAssignments(machine, false);
         } else if (machine.guestReportLost) {
@@ -92,8 +92,10 @@ final class ReportSender {
         }
     }
 
-    private void send(Machine machine) {
-        LocalConfig config = machine.config().read();
+    /** Sends the machine's report; returns the signature of the configuration file it reports. */
+    private FileSignature send(Machine machine) {
+        LocalConfigStore.Snapshot snapshot = machine.config().snapshot();
+        LocalConfig config = snapshot.config();
         List<InstalledExtension> extensions;
         try {
             MachineState state = machine.state().read();
@@ -106,7 +108,7 @@ final class ReportSender {
             extensions = List.of();
         }
         AgentReport report = MessageSigner.sign(new AgentReport(AgentReport.SCHEMA_VERSION, machine.machineId(),
-                AgentVersion.VERSION, config.effective(), extensions, clock.instant(), null), machine.signingKey());
+                AgentVersion.VERSION, config.effective(snapshot.changedAt()), extensions, clock.instant(), null), machine.signingKey());
         producer.send(new ProducerRecord<>(Topics.AGENT_REPORTS, machine.machineId().getBytes(StandardCharsets.UTF_8),
                 Json.encode(report)), (metadata, error) -> {
             if (error == null) {
@@ -115,5 +117,6 @@ final class ReportSender {
                 LOG.log(System.Logger.Level.WARNING, "report of " + machine.machineId() + " not sent: " + error);
             }
         });
+        return snapshot.signature();
     }
 }

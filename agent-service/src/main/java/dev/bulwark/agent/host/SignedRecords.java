@@ -1,7 +1,6 @@
 package dev.bulwark.agent.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.agent.identity.KeyFingerprint;
 import dev.bulwark.model.DeadLetter;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MessageFormatException;
@@ -11,20 +10,34 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.function.Predicate;
 
 /**
  * What every record the cloud sends a machine ({@value Topics#EXTENSION_OPERATIONS},
  * {@value Topics#GUEST_ASSIGNMENTS}) must pass before the machine reads it as a message: JSON, for this
  * machine (the value's {@code machineId} is the record's key), and signed by the cloud key the machine
- * trusted at connect. A record that fails is dead-lettered to its topic's {@code .dlq}, byte for byte.
+ * trusted at connect: operations by a batch signature ({@link dev.bulwark.model.BatchSignature}, checked by
+ * the {@link CloudTrust}'s shared verifier), guest assignments each by a signature of their own. A record that fails is dead-lettered to its topic's {@code .dlq}, byte for byte.
  */
 final class SignedRecords {
     private SignedRecords() {
     }
 
+    /** An {@value Topics#EXTENSION_OPERATIONS} record's JSON tree, checked against the machine's batch-signing cloud key. */
+    static JsonNode verifiedOperation(Machine machine, ConsumerRecord<byte[], byte[]> record) {
+        CloudTrust cloud = machine.cloudTrust();
+        return verifiedTree(machine, record, cloud, cloud.operations()::verify);
+    }
+
+    /** A {@value Topics#GUEST_ASSIGNMENTS} record's JSON tree, signed on its own by the machine's cloud key. */
+    static JsonNode verifiedAssignment(Machine machine, ConsumerRecord<byte[], byte[]> record) {
+        CloudTrust cloud = machine.cloudTrust();
+        return verifiedTree(machine, record, cloud, tree -> MessageSigner.verify(tree, cloud.verifyingKey()));
+    }
+
     /** The record's JSON tree, checked; throws {@link MessageFormatException} with the dead-letter reason. */
-    static JsonNode verifiedTree(Machine machine, ConsumerRecord<byte[], byte[]> record) {
+    private static JsonNode verifiedTree(Machine machine, ConsumerRecord<byte[], byte[]> record, CloudTrust cloud,
+                                         Predicate<JsonNode> signedByCloud) {
         JsonNode tree = Json.tree(record.value());
         JsonNode machineId = tree.get("machineId");
         if (machineId == null || !machineId.isTextual()) {
@@ -34,10 +47,9 @@ final class SignedRecords {
             throw new MessageFormatException(DeadLetter.Reason.MachineIdMismatch, "the record key is "
                     + machine.machineId() + " but the message names machine " + machineId.textValue());
         }
-        if (!MessageSigner.verify(tree, machine.cloudKey())) {
+        if (!signedByCloud.test(tree)) {
             throw new MessageFormatException(DeadLetter.Reason.SignatureInvalid, "the signature is missing or does not"
-                    + " verify with the cloud key this machine trusts ("
-                    + KeyFingerprint.of(Base64.getEncoder().encodeToString(machine.cloudKey().getEncoded())) + ")");
+                    + " verify with the cloud key this machine trusts (" + cloud.fingerprint() + ")");
         }
         return tree;
     }

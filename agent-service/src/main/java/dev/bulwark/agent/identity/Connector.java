@@ -2,23 +2,20 @@ package dev.bulwark.agent.identity;
 
 import dev.bulwark.agent.AgentHome;
 import dev.bulwark.agent.AgentVersion;
+import dev.bulwark.agent.identity.CloudRegistrar.Registration;
+import dev.bulwark.agent.identity.Enrollment.Target;
 import dev.bulwark.agent.pkg.TrustStore;
 import dev.bulwark.model.MachineIds;
-import dev.bulwark.model.MachineKeys;
-import dev.bulwark.model.catalog.VerificationException;
-import dev.bulwark.model.crypto.Ed25519;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Semaphore;
 
 /**
  * {@code connect}: gives a machine (or each machine of a simulated fleet) its keys, registers it with the
@@ -26,30 +23,61 @@ import java.util.concurrent.Semaphore;
  * keys in the machine's {@link TrustStore}, either as the cloud's answer offers them (trust on first use,
  * like the cloud key) or, when the administrator pins keys ({@code --catalog-key}), exactly those and none
  * from the answer. Afterwards only {@code package trust add|remove} (or connecting again) changes them; no
- * message from the cloud can. A fleet of {@code count} machines named NAME-0001... lives under
- * HOME/machines/, each with its own identity, configuration, state and trust store.
+ * message from the cloud can.
+ *
+ * <p>One machine registers with its own ARM request ({@link CloudRegistrar}). A fleet lives under
+ * HOME/machines/, each machine with its own identity, configuration, state and trust store: {@code count}
+ * machines named NAME-0001..., or exactly the names a caller lists (a fleet simulator connecting only the
+ * machines whose partitions one host reads); it registers in chunks ({@link FleetConnection}).
  */
 public final class Connector {
-    private static final int IN_FLIGHT = 32;
-
     private final CloudRegistrar registrar;
+    private final FleetRegistrar fleetRegistrar;
+
+    public Connector(CloudRegistrar registrar, FleetRegistrar fleetRegistrar) {
+        this.registrar = registrar;
+        this.fleetRegistrar = fleetRegistrar;
+    }
 
     public Connector(CloudRegistrar registrar) {
-        this.registrar = registrar;
+        this(registrar, new FleetRegistrar());
     }
 
     /**
-     * {@code count} null: HOME itself is the machine; otherwise a fleet under HOME/machines/.
-     * {@code pinnedCatalogKeys} empty: trust the catalog keys the cloud's answer offers; else exactly these.
+     * {@code count} null: HOME itself is the machine; otherwise a fleet under HOME/machines/, named
+     * {@code machineName}-0001... or, when {@code fleetNames} is given, exactly those (then {@code count} is
+     * their number). {@code pinnedCatalogKeys} empty: trust the catalog keys the cloud's answer offers; else
+     * exactly these.
      */
     public record Request(URI cloud, String subscription, String resourceGroup, String machineName, Integer count,
-                          List<PublicKey> pinnedCatalogKeys) {
+                          List<PublicKey> pinnedCatalogKeys, List<String> fleetNames) {
         public Request {
             pinnedCatalogKeys = pinnedCatalogKeys == null ? List.of() : List.copyOf(pinnedCatalogKeys);
+            if (fleetNames != null) {
+                fleetNames = List.copyOf(fleetNames);
+                if (fleetNames.isEmpty() || new HashSet<>(fleetNames).size() != fleetNames.size()) {
+                    throw new IllegalArgumentException("a fleet needs at least one machine name, each named once");
+                }
+                if (count != null && count != fleetNames.size()) {
+                    throw new IllegalArgumentException("count " + count + " differs from the " + fleetNames.size() + " names");
+                }
+                count = fleetNames.size();
+            }
+        }
+
+        public Request(URI cloud, String subscription, String resourceGroup, String machineName, Integer count,
+                       List<PublicKey> pinnedCatalogKeys) {
+            this(cloud, subscription, resourceGroup, machineName, count, pinnedCatalogKeys, null);
         }
 
         public Request(URI cloud, String subscription, String resourceGroup, String machineName, Integer count) {
-            this(cloud, subscription, resourceGroup, machineName, count, List.of());
+            this(cloud, subscription, resourceGroup, machineName, count, List.of(), null);
+        }
+
+        /** A simulated fleet of exactly these machines under HOME/machines/. */
+        public static Request fleet(URI cloud, String subscription, String resourceGroup, List<String> machineNames,
+                                    List<PublicKey> pinnedCatalogKeys) {
+            return new Request(cloud, subscription, resourceGroup, null, null, pinnedCatalogKeys, machineNames);
         }
     }
 
@@ -62,104 +90,78 @@ public final class Connector {
                             boolean catalogKeysPinned, int trustedCatalogKeys) {
     }
 
+    /** The machines connected (by name), and what failed (one line per machine, or per refused request). */
     public record Outcome(List<Connected> connected, List<String> failures) {
     }
 
     public Outcome connect(Path home, Request request) throws IOException {
-        List<Target> targets = targets(home, request);
-        List<Connected> connected = Collections.synchronizedList(new ArrayList<>());
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        Semaphore inFlight = new Semaphore(IN_FLIGHT);
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        boolean durable = request.count() == null;
-        for (Target target : targets) {
-            IdentityStore store = new IdentityStore(target.home(), durable);
-            MachineIdentity existing = store.isConnected() ? store.read() : null;
-            String machineId = MachineIds.resourceId(request.subscription(), request.resourceGroup(), target.name());
-            if (existing != null && !existing.machineId().equals(machineId)) {
-                failures.add(target.home() + " is already connected as " + existing.machineId()
-                        + "; to connect it as another machine, remove " + store.home().resolve(IdentityStore.IDENTITY_FILE) + " first");
-                continue;
+        List<Target> targets = new ArrayList<>();
+        List<String> invalid = new ArrayList<>();
+        for (Target target : targets(home, request)) {
+            if (request.count() != null && !isFleetMachineName(target.name())) {
+                invalid.add(target.name() + ": not a valid machine name (1 to 54 letters, digits, '-', '_' or '.')");
+            } else {
+                targets.add(target);
             }
-            MachineKeys keys = store.ensureKeys();
-            inFlight.acquireUninterruptibly();
-            all.add(registrar.register(request.cloud(), request.subscription(), request.resourceGroup(), target.name(),
-                            keys, AgentVersion.VERSION)
-                    .thenAccept(registration -> {
-                        String cloudKey = registration.cloudSigningKey();
-                        MachineIdentity identity = new MachineIdentity(target.name(), request.subscription(),
-                                request.resourceGroup(), machineId, request.cloud().toString(), cloudKey, keys.signing(),
-                                keys.encryption(), AgentVersion.VERSION, Instant.now());
-                        List<String> catalogKeyIds;
-                        int trusted;
-                        try {
-                            // Trust roots before identity.json: a machine is "connected" only once both are stored.
-                            catalogKeyIds = trustCatalogKeys(target, request, registration, durable);
-                            trusted = new TrustStore(target.home()).list().size();
-                            store.write(identity);
-                        } catch (IOException | VerificationException e) {
-                            throw new CompletionException(e);
-                        }
-                        String previous = existing != null && !existing.cloudSigningKey().equals(cloudKey)
-                                ? existing.cloudSigningKey() : null;
-                        connected.add(new Connected(target.home(), identity, previous, catalogKeyIds,
-                                !request.pinnedCatalogKeys().isEmpty(), trusted));
-                    })
-                    .whenComplete((ignored, error) -> {
-                        inFlight.release();
-                        if (error != null) {
-                            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                            failures.add(target.name() + ": " + cause.getMessage());
-                        }
-                    }));
         }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        Outcome outcome = request.count() == null ? connectOne(request, targets.get(0))
+                : new FleetConnection(fleetRegistrar, request).connect(targets);
+        if (invalid.isEmpty()) {
+            return outcome;
+        }
+        List<String> failures = new ArrayList<>(invalid);
+        failures.addAll(outcome.failures());
+        return new Outcome(outcome.connected(), failures);
+    }
+
+    private Outcome connectOne(Request request, Target target) throws IOException {
+        Enrollment enrollment;
+        try {
+            enrollment = Enrollment.prepare(target, request, true);
+        } catch (CloudRegistrar.RegistrationException e) {
+            return new Outcome(List.of(), List.of(e.getMessage()));
+        }
+        try {
+            Registration registration = registrar.register(request.cloud(), request.subscription(), request.resourceGroup(),
+                    target.name(), enrollment.keys(), AgentVersion.VERSION).join();
+            return new Outcome(List.of(enrollment.complete(registration, Enrollment.catalogKeys(request, registration))), List.of());
+        } catch (CompletionException | CloudRegistrar.RegistrationException | IOException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return new Outcome(List.of(), List.of(target.name() + ": " + cause.getMessage()));
+        }
+    }
+
+    /** A fleet machine's name is also a folder name under HOME/machines/: "." and ".." would be other folders. */
+    private static boolean isFleetMachineName(String name) {
+        return MachineIds.isValidName(name) && !name.equals(".") && !name.equals("..");
+    }
+
+    static List<Connected> sorted(List<Connected> connected) {
         List<Connected> sorted = new ArrayList<>(connected);
-        sorted.sort((a, b) -> a.identity().machineName().compareTo(b.identity().machineName()));
-        return new Outcome(sorted, List.copyOf(failures));
-    }
-
-    private record Target(String name, Path home) {
-    }
-
-    /** Stores the pinned keys, or else those the cloud's answer offers; returns their ids. */
-    private static List<String> trustCatalogKeys(Target target, Request request, CloudRegistrar.Registration registration,
-                                                 boolean durable) throws IOException {
-        List<PublicKey> keys = request.pinnedCatalogKeys();
-        if (keys.isEmpty()) {
-            keys = new ArrayList<>();
-            for (int i = 0; i < registration.catalogSigningKeys().size(); i++) {
-                try {
-                    keys.add(Ed25519.decodePublic(registration.catalogSigningKeys().get(i)));
-                } catch (IllegalArgumentException e) {
-                    throw new CloudRegistrar.RegistrationException("the cloud's properties.catalogSigningKeys[" + i
-                            + "] is not an Ed25519 public key; nothing was trusted (pin keys with --catalog-key FILE instead)");
-                }
-            }
-        }
-        TrustStore trust = new TrustStore(target.home());
-        List<String> ids = new ArrayList<>();
-        for (PublicKey key : keys) {
-            ids.add(trust.add(key, durable).keyId());
-        }
-        return ids;
+        sorted.sort(Comparator.comparing(c -> c.identity().machineName()));
+        return sorted;
     }
 
     private static List<Target> targets(Path home, Request request) {
         if (request.count() == null) {
             return List.of(new Target(request.machineName(), home));
         }
-        int width = Math.max(4, String.valueOf(request.count()).length());
-        List<Target> targets = new ArrayList<>(request.count());
-        for (int i = 1; i <= request.count(); i++) {
-            String name = request.machineName() + "-" + String.format("%0" + width + "d", i);
-            targets.add(new Target(name, AgentHome.simulatedMachine(home, name)));
-        }
-        return targets;
+        return machineNames(request).stream().map(name -> new Target(name, AgentHome.simulatedMachine(home, name))).toList();
     }
 
     /** The names a fleet request will use, to validate them before anything is written. */
     public static List<String> machineNames(Request request) {
-        return targets(Path.of("."), request).stream().map(Target::name).toList();
+        if (request.count() == null) {
+            return List.of(request.machineName());
+        }
+        if (request.fleetNames() != null) {
+            return request.fleetNames();
+        }
+        int width = Math.max(4, String.valueOf(request.count()).length());
+        List<String> names = new ArrayList<>(request.count());
+        for (int i = 1; i <= request.count(); i++) {
+            names.add(request.machineName() + "-" + String.format("%0" + width + "d", i));
+        }
+        return names;
     }
 }

@@ -92,6 +92,8 @@ class MachineCliTest {
 
         assertThat(connect.exit()).as(connect.toString()).isZero();
         assertThat(Json.MAPPER.readTree(connect.out()).get("connected")).hasSize(3);
+        assertThat(cloud.requests()).as("one bulk registration, no PUT per machine").containsExactly("POST /subscriptions/"
+                + TestCloud.SUBSCRIPTION + "/resourceGroups/web/providers/Bulwark.Fleet/registerMachines?api-version=2026-12-01");
         for (String name : new String[]{"sim-0001", "sim-0002", "sim-0003"}) {
             Path machineHome = home.resolve("machines").resolve(name);
             assertThat(new IdentityStore(machineHome).read().machineId()).isEqualTo(TestCloud.machineId(name));

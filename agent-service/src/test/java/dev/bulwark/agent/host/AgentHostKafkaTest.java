@@ -21,6 +21,7 @@ import dev.bulwark.model.ResultStatus;
 import dev.bulwark.model.Topics;
 import dev.bulwark.model.crypto.Ed25519;
 import dev.bulwark.model.crypto.MessageSigner;
+import dev.bulwark.model.crypto.OperationBatchSigner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -218,7 +220,8 @@ class AgentHostKafkaTest {
 
         producer.send(new ProducerRecord<>(Topics.EXTENSION_OPERATIONS, bytes(key), bytes("this is not JSON")));
         ExtensionOperation forgedOperation = cloud.operation(REDELIVERY, OperationKind.INSTALL, CUSTOM_SCRIPT);
-        ExtensionOperation forged = MessageSigner.sign(forgedOperation, Ed25519.generate().getPrivate());
+        ExtensionOperation forged = OperationBatchSigner.sign(List.of(forgedOperation.withSignature(null)),
+                Ed25519.signingKey(Ed25519.generate().getPrivate())).get(0);
         send(forged);
         ExtensionOperation otherMachines = cloud.operation(NO_RULES, OperationKind.INSTALL, CUSTOM_SCRIPT);
         producer.send(new ProducerRecord<>(Topics.EXTENSION_OPERATIONS, bytes(key), Json.encode(otherMachines)));
@@ -243,18 +246,50 @@ class AgentHostKafkaTest {
     }
 
     @Test
-    void aLocalChangeAppliesToTheNextOperationAndIsReported() {
-        assertThat(awaitResult(send(cloud.operation(CHANGING, OperationKind.INSTALL, CUSTOM_SCRIPT))).status())
-                .isEqualTo(ResultStatus.Succeeded);
+    void aLocalChangeAppliesToTheNextOperationAndIsReportedWithItsChangeTime() throws IOException {
+        OperationResult first = awaitResult(send(cloud.operation(CHANGING, OperationKind.INSTALL, CUSTOM_SCRIPT)));
+        assertThat(first.status()).isEqualTo(ResultStatus.Succeeded);
+        assertThat(first.configurationChangedAt()).as("never configured").isNull();
 
         cliOn(CHANGING, "config", "set", "extensions.blocklist", CUSTOM_SCRIPT);
+        Instant changedAt = Instant.ofEpochMilli(Files.getLastModifiedTime(
+                home.resolve("machines").resolve(CHANGING).resolve("localconfig.json")).toMillis());
 
         OperationResult second = awaitResult(send(cloud.operation(CHANGING, OperationKind.UPDATE, CUSTOM_SCRIPT)));
         assertThat(second.errorCode()).isEqualTo("ExtensionBlockedByBlocklist");
+        assertThat(second.configurationChangedAt()).isEqualTo(changedAt);
         await().atMost(Duration.ofSeconds(30)).until(() -> latestReport(CHANGING)
                 .map(r -> r.configuration().extensionsBlockList().toString().contains(CUSTOM_SCRIPT)).orElse(false));
         AgentReport report = latestReport(CHANGING).orElseThrow();
         assertThat(report.extensions()).extracting(e -> e.name()).contains("CustomScript");
+        assertThat(report.configuration().changedAt()).isEqualTo(changedAt);
+    }
+
+    @Test
+    void operationsSignedAsOneBatchAreEachVerifiedOnTheirOwnAndATamperedOneIsRefused() {
+        List<ExtensionOperation> batch = cloud.signBatch(List.of(
+                cloud.operation(NO_RULES, OperationKind.INSTALL, "Contoso.Batch/First"),
+                cloud.operation(BLOCKLIST, OperationKind.INSTALL, CUSTOM_SCRIPT),
+                cloud.operation(ALLOWLIST, OperationKind.INSTALL, AZURE_MONITOR),
+                cloud.operation(ALLOW_NONE, OperationKind.INSTALL, AZURE_MONITOR)));
+        ExtensionOperation genuine = batch.get(3);
+        // Same proof and root signature, another kind: what a broker-side attacker could try.
+        ExtensionOperation tampered = new ExtensionOperation(genuine.schemaVersion(), genuine.operationId(),
+                genuine.correlationId(), genuine.machineId(), OperationKind.DELETE, genuine.extension(),
+                genuine.packageRef(), genuine.catalog(), genuine.issuedAt(), genuine.signature());
+        String key = TestCloud.machineId(ALLOW_NONE);
+        long lettersBefore = lettersFor(key).size();
+
+        batch.subList(0, 3).forEach(AgentHostKafkaTest::send);
+        send(tampered);
+
+        assertThat(batch.get(3).signature().size()).isEqualTo(4);
+        assertThat(awaitResult(batch.get(0).operationId()).status()).isEqualTo(ResultStatus.Succeeded);
+        assertThat(awaitResult(batch.get(1).operationId()).errorCode()).isEqualTo("ExtensionBlockedByBlocklist");
+        assertThat(awaitResult(batch.get(2).operationId()).status()).isEqualTo(ResultStatus.Succeeded);
+        await().atMost(Duration.ofSeconds(30)).until(() -> lettersFor(key).size() > lettersBefore);
+        assertThat(header(lettersFor(key).get((int) lettersBefore), DeadLetter.REASON)).isEqualTo("SignatureInvalid");
+        assertThat(resultsFor(tampered.operationId())).isEmpty();
     }
 
     @Test

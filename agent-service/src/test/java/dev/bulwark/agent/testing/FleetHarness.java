@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.agent.cli.AgentCli;
 import dev.bulwark.agent.host.AgentHost;
 import dev.bulwark.agent.host.AgentHostSettings;
+import dev.bulwark.agent.identity.CloudRegistrar;
+import dev.bulwark.agent.identity.Connector;
+import dev.bulwark.agent.identity.FleetRegistrar;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationResult;
@@ -14,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
@@ -65,6 +69,17 @@ public final class FleetHarness implements AutoCloseable {
         return fleet;
     }
 
+    /** Connects exactly the machines {@code names} (not yet hosted), the way a fleet simulator picks them. */
+    public static FleetHarness connect(List<String> names) throws IOException {
+        TestCloud cloud = new TestCloud();
+        Path home = Files.createTempDirectory("bulwark-fleet-" + names.get(0));
+        FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker().bootstrapServers());
+        Connector.Outcome outcome = new Connector(new CloudRegistrar(), new FleetRegistrar()).connect(home,
+                Connector.Request.fleet(cloud.url(), TestCloud.SUBSCRIPTION, TestCloud.RESOURCE_GROUP, names, List.of()));
+        assertThat(outcome.failures()).isEmpty();
+        return fleet;
+    }
+
     public AgentHost start(Consumer<AgentHostSettings.Builder> configure) throws IOException {
         AgentHostSettings.Builder settings = AgentHostSettings.builder(home, bootstrapServers)
                 .configCheckInterval(Duration.ofMillis(200))
@@ -75,6 +90,27 @@ public final class FleetHarness implements AutoCloseable {
         host = AgentHost.create(settings.build());
         host.start();
         return host;
+    }
+
+    /** The running host, closed (its batch in flight, if any, is not committed), so that another can start. */
+    public void stop() {
+        if (host != null) {
+            host.close();
+            host = null;
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Sends a record to exactly {@code partition}, whatever its key maps to; returns it as written. */
+    public RecordMetadata sendTo(String topic, int partition, String key, byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value)).get();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public Path machineHome(String machine) {

@@ -14,6 +14,7 @@ import dev.bulwark.model.SealedSettings;
 import dev.bulwark.model.Signed;
 import dev.bulwark.model.crypto.Ed25519;
 import dev.bulwark.model.crypto.MessageSigner;
+import dev.bulwark.model.crypto.OperationBatchSigner;
 import dev.bulwark.model.crypto.SealedBox;
 
 import java.io.IOException;
@@ -29,10 +30,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cloud side of the contract, as small as a test needs: answers the ARM machine registration that
- * {@code connect} sends (with this cloud's signing key and the catalog key of its {@link TestStorage}),
+ * {@code connect} sends (and the bulk registration of a simulated fleet) (with this cloud's signing key and the catalog key of its {@link TestStorage}),
  * signs operations like the cloud's outbox does (an install or upgrade names a real package and the signed
  * catalog that lists it), and serves storage through its private-endpoint route
  * ({@code /private-endpoint/<storage host>/<path>}). Not a stand-in for Kafka: the tests run a real broker.
@@ -40,8 +42,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TestCloud implements AutoCloseable {
     public static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
     public static final String RESOURCE_GROUP = "web";
+    private static final String BULK_PATH = "/providers/Bulwark.Fleet/registerMachines";
 
     private final KeyPair signing = Ed25519.generate();
+    private final Ed25519.SigningKey signingKey = Ed25519.signingKey(signing.getPrivate());
     private final TestStorage storage = new TestStorage();
     private final HttpServer server;
     private final List<String> privateEndpointRequests = new CopyOnWriteArrayList<>();
@@ -50,6 +54,9 @@ public final class TestCloud implements AutoCloseable {
     private final Map<String, JsonNode> registrations = new ConcurrentHashMap<>();
     private final List<String> paths = new CopyOnWriteArrayList<>();
     private volatile int failWithStatus;
+    private volatile String failTarget;
+    private final AtomicInteger connectionsToDrop = new AtomicInteger();
+    private final List<Integer> bulkRequestSizes = new CopyOnWriteArrayList<>();
 
     public TestCloud() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -57,17 +64,23 @@ public final class TestCloud implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
                 String path = exchange.getRequestURI().getPath();
                 paths.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+                if (connectionsToDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    return; // closed without an answer: the client sees a connection failure
+                }
                 byte[] body;
                 int status;
                 if (failWithStatus != 0) {
                     status = failWithStatus;
-                    body = "{\"error\":{\"code\":\"AuthorizationFailed\",\"message\":\"no permission\"}}".getBytes(StandardCharsets.UTF_8);
+                    ObjectNode refusal = Json.MAPPER.createObjectNode();
+                    ObjectNode error = refusal.putObject("error").put("code", "AuthorizationFailed").put("message", "no permission");
+                    if (failTarget != null) {
+                        error.put("target", failTarget);
+                    }
+                    body = Json.encode(refusal);
                 } else {
                     JsonNode request = Json.MAPPER.readTree(in.readAllBytes());
-                    String machine = path.substring(path.lastIndexOf('/') + 1);
-                    registrations.put(machine, request);
-                    ObjectNode answer = Json.MAPPER.createObjectNode().put("name", machine).put("location", "local");
-                    ObjectNode properties = answer.putObject("properties").put("provisioningState", "Succeeded")
+                    ObjectNode answer = path.endsWith(BULK_PATH) ? registerMany(request) : registerOne(path, request);
+                    ObjectNode properties = answer.with("properties")
                             .put("cloudSigningKey", Ed25519.encodePublic(signing.getPublic()));
                     List<String> catalogKeys = offeredCatalogKeys;
                     if (catalogKeys != null) {
@@ -108,6 +121,41 @@ public final class TestCloud implements AutoCloseable {
         offeredCatalogKeys = keys;
     }
 
+    /** {@code PUT .../machines/{name}}: one machine, as ARM does. */
+    private ObjectNode registerOne(String path, JsonNode request) {
+        String machine = path.substring(path.lastIndexOf('/') + 1);
+        registrations.put(machine, request);
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("name", machine).put("location", "local");
+        answer.putObject("properties").put("provisioningState", "Succeeded");
+        return answer;
+    }
+
+    /** {@code POST .../Bulwark.Fleet/registerMachines}: each machine kept in the shape of its own PUT's body. */
+    private ObjectNode registerMany(JsonNode request) {
+        JsonNode machines = request.path("machines");
+        bulkRequestSizes.add(machines.size());
+        int created = 0;
+        for (JsonNode machine : machines) {
+            ObjectNode asPut = Json.MAPPER.createObjectNode().put("location", request.path("location").asText());
+            asPut.putObject("properties").<ObjectNode>set("agentPublicKeys", machine.get("agentPublicKeys"))
+                    .set("agentVersion", machine.get("agentVersion"));
+            if (registrations.put(machine.path("name").asText(), asPut) == null) {
+                created++;
+            }
+        }
+        return Json.MAPPER.createObjectNode().put("registered", machines.size()).put("created", created);
+    }
+
+    /** How many machines each bulk registration request named, in order. */
+    public List<Integer> bulkRequestSizes() {
+        return bulkRequestSizes;
+    }
+
+    /** The next {@code count} registration requests get no answer (the connection closes). */
+    public void dropConnections(int count) {
+        connectionsToDrop.set(count);
+    }
+
     public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -126,6 +174,12 @@ public final class TestCloud implements AutoCloseable {
     }
 
     public void failRegistrationsWith(int status) {
+        failRegistrationsWith(status, null);
+    }
+
+    /** Registrations fail with {@code status} and an ARM error whose {@code target} is given (null: none). */
+    public void failRegistrationsWith(int status, String target) {
+        failTarget = target;
         failWithStatus = status;
     }
 
@@ -153,9 +207,19 @@ public final class TestCloud implements AutoCloseable {
         return sign(unsigned);
     }
 
-    /** Signs a cloud-to-agent message (an operation, a guest assignment) with this cloud's key, as the outbox does. */
+    /** Signs a singly signed cloud-to-agent message (a guest assignment) with this cloud's key, as the outbox does. */
     public <T extends Signed<T>> T sign(T message) {
-        return MessageSigner.sign(message, signing.getPrivate());
+        return MessageSigner.sign(message, signingKey);
+    }
+
+    /** Signs one operation as a batch of one, as the outbox does for an operation sent alone. */
+    public ExtensionOperation sign(ExtensionOperation operation) {
+        return signBatch(List.of(operation)).get(0);
+    }
+
+    /** Signs operations as one batch (one root signature, each with its inclusion proof), as the outbox does. */
+    public List<ExtensionOperation> signBatch(List<ExtensionOperation> operations) {
+        return OperationBatchSigner.sign(operations.stream().map(o -> o.withSignature(null)).toList(), signingKey);
     }
 
     /** {@code operation} naming another package and catalog (null: none), signed again. */
