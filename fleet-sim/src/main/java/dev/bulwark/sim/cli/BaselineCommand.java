@@ -2,6 +2,7 @@ package dev.bulwark.sim.cli;
 
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.baseline.Baseline;
+import dev.bulwark.sim.load.RecordSizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,11 +17,12 @@ public final class BaselineCommand implements Callable<Integer> {
     @Option(names = "--records", description = "Operations to push (default: the fleet's machines).")
     Integer records;
 
-    @Option(names = "--operation-bytes", description = "Size of one operation record (default ${DEFAULT-VALUE}).")
-    int operationBytes = Sizes.OPERATION_BYTES;
+    @Option(names = "--operation-bytes", description = "Size of one operation record (default: the average of those on"
+            + " the running system's operations topic).")
+    Integer operationBytes;
 
-    @Option(names = "--result-bytes", description = "Size of one result record (default ${DEFAULT-VALUE}).")
-    int resultBytes = Sizes.RESULT_BYTES;
+    @Option(names = "--result-bytes", description = "Size of one result record (default: as measured on its results topic).")
+    Integer resultBytes;
 
     @Option(names = "--partitions", description = "Partitions of the baseline's topics (default ${DEFAULT-VALUE}).")
     int partitions = 16;
@@ -32,8 +34,11 @@ public final class BaselineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         UpEnv up = UpEnv.read(env);
         int count = records != null ? records : Integer.parseInt(up.require(UpEnv.MACHINES));
+        RecordSizes sizes = operationBytes != null && resultBytes != null ? new RecordSizes(operationBytes, resultBytes)
+                : RecordSizes.sample(up.require(UpEnv.KAFKA));
         Baseline.Result result = Baseline.run(new Baseline.Settings(up.require(UpEnv.KAFKA), up.require(UpEnv.DB_URL),
-                up.require(UpEnv.DB_USER), up.require(UpEnv.DB_PASSWORD), count, operationBytes, resultBytes, partitions));
+                up.require(UpEnv.DB_USER), up.require(UpEnv.DB_PASSWORD), count, sizes.operationBytes(), sizes.resultBytes(),
+                partitions));
         System.out.printf("Baseline: %d records through Kafka and back, %d activity rows: %.2f s (%.0f records/s)%n",
                 result.records(), 2 * result.records(), result.seconds(), result.recordsPerSecond());
         return 0;

@@ -111,6 +111,17 @@ public final class Background {
         return name;
     }
 
+    /** What every running fleet host says ({@code collectGarbage}: after a full GC, for its live heap). */
+    public List<FleetStatus> fleetStatuses(boolean collectGarbage) throws IOException {
+        List<FleetStatus> statuses = new ArrayList<>();
+        for (Started process : started()) {
+            if (process.url() != null && process.url().endsWith("/status")) {
+                FleetStatus.fetch(process.url(), collectGarbage).ifPresent(statuses::add);
+            }
+        }
+        return statuses;
+    }
+
     public boolean anyAlive() throws IOException {
         return started().stream().anyMatch(process -> ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false));
     }

@@ -83,6 +83,13 @@ public final class RolloutWorkload {
         }
     }
 
+    /** The scenario's rollout as a what-if (nothing is sent), under the scenario's extension name. */
+    public static ObjectNode whatIf(Scenario scenario) {
+        ObjectNode body = body(scenario, scenario.extension().name());
+        ((ObjectNode) body.get("properties")).put("whatIf", true);
+        return body;
+    }
+
     static ObjectNode body(Scenario scenario, String extensionName) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("location", "local");
         ObjectNode properties = body.putObject("properties").put("operation", "Install");

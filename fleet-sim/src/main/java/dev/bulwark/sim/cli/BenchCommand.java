@@ -1,0 +1,158 @@
+package dev.bulwark.sim.cli;
+
+import dev.bulwark.e2e.BulwarkSystem;
+import dev.bulwark.e2e.CloudApi;
+import dev.bulwark.e2e.ExtensionPublisher;
+import dev.bulwark.sim.UpEnv;
+import dev.bulwark.sim.baseline.Baseline;
+import dev.bulwark.sim.fleet.Background;
+import dev.bulwark.sim.fleet.FleetStatus;
+import dev.bulwark.sim.load.RecordSizes;
+import dev.bulwark.sim.load.RolloutWorkload;
+import dev.bulwark.sim.load.RunResult;
+import dev.bulwark.sim.report.RunReport;
+import dev.bulwark.sim.scenario.Scenario;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code sim bench}: self-contained, like the demo. Starts Kafka, PostgreSQL, the cloud (one replica or more)
+ * and the simulated fleet (one host or more) in the background, runs a fleet-wide install on every machine,
+ * checks every outcome, measures the raw pipeline on the same servers, prints and writes one JSON report, and
+ * stops everything.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Fleet-wide install on N simulated machines, every outcome checked by the oracle, compared with"
+                + " the raw Kafka + PostgreSQL pipeline in the same run; prints and writes one JSON report and a PNG chart.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--machines", description = "Simulated machines (default ${DEFAULT-VALUE}).")
+    int machines = 10_000;
+
+    @Option(names = "--scenario", description = "Local rules and extension (default ${DEFAULT-VALUE}).")
+    Path scenario = Path.of("examples/scenarios/mixed-rules.json");
+
+    @Option(names = "--cloud-replicas", description = "Cloud processes sharing the work (default ${DEFAULT-VALUE}).")
+    int cloudReplicas = 1;
+
+    @Option(names = "--agent-hosts", description = "Processes the fleet is split over, by partition (default ${DEFAULT-VALUE}).")
+    int agentHosts = 1;
+
+    @Option(names = "--partitions", description = "Partitions of every topic (default ${DEFAULT-VALUE}).")
+    int partitions = 16;
+
+    @Option(names = "--json", description = "Where to write the report (default: .bulwark/reports/bench-<machines>.json).")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = BulwarkSystem.checkout();
+        Path work = root.resolve(".bulwark/bench");
+        delete(work);
+        Scenario rules = Scenario.read(scenario);
+        Background background = Background.in(work);
+        Thread cleanup = new Thread(() -> stopQuietly(background), "bench-stop");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            say("Starting Kafka (" + partitions + " partitions per topic), PostgreSQL and " + cloudReplicas + " cloud replica(s)...");
+            Map<String, String> infra = background.startInfra(root, partitions);
+            List<String> clouds = new ArrayList<>();
+            for (int replica = 1; replica <= cloudReplicas; replica++) {
+                clouds.add(background.startCloud(root, infra));
+            }
+            CloudApi api = new CloudApi(clouds.get(0), UpMain.SUBSCRIPTION, UpMain.RESOURCE_GROUP);
+            ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(root), rules.extension().publisher(),
+                    rules.extension().type(), rules.extension().version(), work.resolve("packages"));
+            UpEnv up = new UpEnv(env(clouds.get(0), infra, machines, scenario));
+
+            say("Connecting " + machines + " simulated machines in " + agentHosts + " host(s), in bulk, each with the local"
+                    + " rules of scenario " + rules.name() + "...");
+            long connecting = System.nanoTime();
+            background.startFleet(up, agentHosts, Duration.ofMinutes(20));
+            say(String.format("Connected and reported in %.0f s.", (System.nanoTime() - connecting) / 1e9));
+            awaitCloudSeesEveryReport(api, rules);
+
+            say("Fleet-wide install of " + rules.extension().id() + " on " + machines + " machines (one rollout)...");
+            Instant startedAt = Instant.now();
+            RunResult result = RolloutWorkload.run(api, rules, machines, UUID.randomUUID().toString().substring(0, 8),
+                    Duration.ofMinutes(30));
+            long heap = background.fleetStatuses(true).stream().mapToLong(FleetStatus::heapUsedBytes).sum();
+
+            say("Baseline: the same number of records, of the same sizes, through the same Kafka and PostgreSQL...");
+            RecordSizes sizes = RecordSizes.sample(infra.get("KAFKA_BOOTSTRAP_SERVERS"));
+            Baseline.Result baseline = Baseline.run(new Baseline.Settings(infra.get("KAFKA_BOOTSTRAP_SERVERS"),
+                    infra.get("BULWARK_DB_URL"), infra.get("BULWARK_DB_USER"), infra.get("BULWARK_DB_PASSWORD"), machines,
+                    sizes.operationBytes(), sizes.resultBytes(), partitions));
+
+            Path report = json != null ? json : root.resolve(".bulwark/reports/bench-" + machines + ".json");
+            RunReport written = Reports.write(report, rules, result, machines, baseline.seconds(), heap, cloudReplicas,
+                    agentHosts, startedAt);
+            System.out.println(written.summary());
+            System.out.println(written.toJson());
+            return Reports.exitCode(result);
+        } finally {
+            stopQuietly(background);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+    }
+
+    /** The what-if of a rollout predicts Unknown for machines whose report the cloud has not projected yet. */
+    private static void awaitCloudSeesEveryReport(CloudApi api, Scenario rules) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (true) {
+            var whatIf = api.putRollout("reports-check", RolloutWorkload.whatIf(rules));
+            int unknown = whatIf.body().path("properties").path("prediction").path("predicted").path("unknown").asInt(-1);
+            if (unknown == 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the cloud still misses reports of " + unknown + " machines: " + whatIf.body());
+            }
+            Thread.sleep(2_000);
+        }
+    }
+
+    private static Map<String, String> env(String cloud, Map<String, String> infra, int machines, Path scenario) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(UpEnv.URL, cloud);
+        env.put(UpEnv.SUBSCRIPTION, UpMain.SUBSCRIPTION);
+        env.put(UpEnv.RESOURCE_GROUP, UpMain.RESOURCE_GROUP);
+        env.put(UpEnv.KAFKA, infra.get("KAFKA_BOOTSTRAP_SERVERS"));
+        env.put(UpEnv.MACHINES, Integer.toString(machines));
+        env.put(UpEnv.SCENARIO, scenario.toAbsolutePath().normalize().toString());
+        return env;
+    }
+
+    private static void stopQuietly(Background background) {
+        try {
+            background.stopAll(Duration.ofSeconds(10));
+        } catch (Exception e) {
+            System.err.println("could not stop everything: " + e);
+        }
+    }
+
+    private static void delete(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println("==> " + line);
+    }
+}
