@@ -40,6 +40,24 @@ public final class StateStore {
         return lastWritten;
     }
 
+    /**
+     * The state and the file's signature from just before it was read, when its last change is old enough
+     * for an equal signature to mean equal content (else the signature is null).
+     */
+    public record Snapshot(MachineState state, FileSignature signature) {
+    }
+
+    /**
+     * Reads the state with its signature, so that {@link #update(Snapshot, UnaryOperator)} may skip reading it
+     * again. The signature is taken before the read: a change during the read makes the file's signature
+     * differ from it later, so the write then reads the file again.
+     */
+    public Snapshot snapshot() throws IOException {
+        FileSignature before = FileSignature.of(file);
+        MachineState state = read();
+        return new Snapshot(state, before.settled() ? before : null);
+    }
+
     public MachineState read() throws IOException {
         byte[] bytes = SecureFiles.readIfExists(file);
         if (bytes == null) {
@@ -54,9 +72,21 @@ public final class StateStore {
 
     /** Applies {@code change} under the lock and writes the result atomically. */
     public MachineState update(UnaryOperator<MachineState> change) throws IOException {
+        return update(null, change);
+    }
+
+    /**
+     * Applies {@code change} under the lock to the state the file holds and writes the result atomically. When
+     * the file still has {@code basis}'s signature, {@code basis} is that state and the file is not parsed a
+     * second time (the agent reads it once per operation before deciding, and once more here); when anyone
+     * changed it since, it is read again.
+     */
+    public MachineState update(Snapshot basis, UnaryOperator<MachineState> change) throws IOException {
         return FileLocks.withLock(file.resolveSibling(LOCK_NAME), () -> {
-            MachineState next = change.apply(read());
-            SecureFiles.writeAtomically(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(next), durable);
+            boolean unchanged = basis != null && basis.signature() != null && basis.signature().sameAs(FileSignature.of(file));
+            MachineState next = change.apply(unchanged ? basis.state() : read());
+            // Compact: every operation rewrites the file (with its last results), and readers take any JSON.
+            SecureFiles.writeAtomically(file, Json.MAPPER.writeValueAsBytes(next), durable);
             lastWritten = FileSignature.of(file);
             return next;
         });

@@ -3,6 +3,7 @@ package dev.bulwark.agent.files;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,16 +32,29 @@ public final class FileLocks {
         T run() throws IOException;
     }
 
+    private static FileChannel open(Path lockFile) throws IOException {
+        try {
+            return openExisting(lockFile);
+        } catch (NoSuchFileException noDirectoryYet) {
+            // Created on first use only, not checked on every lock (every operation takes one).
+            SecureFiles.createPrivateDirectories(lockFile.getParent());
+            return openExisting(lockFile);
+        }
+    }
+
+    private static FileChannel openExisting(Path lockFile) throws IOException {
+        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return lockFile.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? FileChannel.open(lockFile, options, PosixFilePermissions.asFileAttribute(SecureFiles.OWNER_READ_WRITE))
+                : FileChannel.open(lockFile, options);
+    }
+
     public static <T> T withLock(Path lockFile, IoAction<T> action) throws IOException {
         Path key = lockFile.toAbsolutePath().normalize();
         ReentrantLock local = IN_PROCESS[Math.floorMod(key.hashCode(), IN_PROCESS.length)];
         local.lock();
         try {
-            SecureFiles.createPrivateDirectories(key.getParent());
-            Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try (FileChannel channel = key.getFileSystem().supportedFileAttributeViews().contains("posix")
-                    ? FileChannel.open(key, options, PosixFilePermissions.asFileAttribute(SecureFiles.OWNER_READ_WRITE))
-                    : FileChannel.open(key, options);
+            try (FileChannel channel = open(key);
                  FileLock ignored = channel.lock()) {
                 return action.run();
             }

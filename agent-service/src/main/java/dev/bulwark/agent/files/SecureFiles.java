@@ -6,13 +6,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Files only the machine's administrator may read or change: written atomically (temporary file in the
@@ -23,6 +24,8 @@ import java.util.Set;
 public final class SecureFiles {
     public static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    /** The owner of the files this process creates. */
+    private static volatile Object processUid;
 
     private SecureFiles() {
     }
@@ -31,11 +34,11 @@ public final class SecureFiles {
     public static void writeAtomically(Path target, byte[] content, boolean durable) throws IOException {
         Path file = target.toAbsolutePath();
         Path dir = file.getParent();
-        createPrivateDirectories(dir);
-        Path temp = createPrivateFile(dir, "." + file.getFileName() + ".", ".tmp");
+        Temporary temp = createTemporary(file);
+        boolean moved = false;
         try {
-            refuseIfOwnedByAnother(file, temp);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = temp.channel()) {
+                refuseIfOwnedByAnother(file, temp.path());
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -44,12 +47,60 @@ public final class SecureFiles {
                     channel.force(true);
                 }
             }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp.path(), file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
             if (durable) {
                 fsyncDirectory(dir);
             }
         } finally {
-            Files.deleteIfExists(temp);
+            if (!moved) {
+                Files.deleteIfExists(temp.path());
+            }
+        }
+    }
+
+    /** A temporary file this process created, open for writing. */
+    private record Temporary(Path path, FileChannel channel) {
+    }
+
+    private static Temporary createTemporary(Path file) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Path candidate = temporaryName(file);
+            try {
+                return new Temporary(candidate, createPrivate(candidate));
+            } catch (NoSuchFileException | FileAlreadyExistsException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                if (e instanceof NoSuchFileException) {
+                    // Created on first use only: every operation writes state.json, and each system call counts.
+                    createPrivateDirectories(file.getParent());
+                } // else a random name met an existing file (or a planted link): never ours, try another
+            }
+        }
+    }
+
+    private static Path temporaryName(Path file) {
+        return file.resolveSibling("." + file.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+    }
+
+    /**
+     * Creates {@code file} (never opening an existing file or following a link) and opens it for writing,
+     * 0600 whatever the umask: one open, where a temporary file of the JDK's would be created, closed and
+     * opened again.
+     */
+    private static FileChannel createPrivate(Path file) throws IOException {
+        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        if (!isPosix(file.getParent())) {
+            return FileChannel.open(file, options);
+        }
+        FileChannel channel = FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
+        try {
+            Files.setPosixFilePermissions(file, OWNER_READ_WRITE); // whatever the umask said
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
     }
 
@@ -82,24 +133,23 @@ public final class SecureFiles {
         }
     }
 
-    private static Path createPrivateFile(Path dir, String prefix, String suffix) throws IOException {
-        if (!isPosix(dir)) {
-            return Files.createTempFile(dir, prefix, suffix);
-        }
-        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE);
-        Path temp = Files.createTempFile(dir, prefix, suffix, mode);
-        Files.setPosixFilePermissions(temp, OWNER_READ_WRITE); // whatever the umask said
-        return temp;
-    }
-
-    /** {@code ours} is a file this process just created, so its owner is this process's user. */
+    /**
+     * {@code ours} is a file this process just created, so its owner is this process's user (which cannot
+     * change while the process runs: it is read from the first such file and kept).
+     */
     private static void refuseIfOwnedByAnother(Path file, Path ours) throws IOException {
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
         try {
-            Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            Object self = Files.getAttribute(ours, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            Object owner;
+            try {
+                owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException absent) {
+                return;
+            }
+            Object self = processUid;
+            if (self == null) {
+                self = Files.getAttribute(ours, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                processUid = self;
+            }
             if (!owner.equals(self)) {
                 throw new FileOwnershipException("refusing to replace " + file + ": it belongs to uid " + owner
                         + ", not to this user (uid " + self + "). Run the command as the file's owner.");

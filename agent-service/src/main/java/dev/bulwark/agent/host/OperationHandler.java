@@ -11,6 +11,7 @@ import dev.bulwark.agent.extension.MachineState;
 import dev.bulwark.agent.extension.PackageGate;
 import dev.bulwark.agent.extension.PackageRequest;
 import dev.bulwark.agent.extension.ProtectedSettingsVault;
+import dev.bulwark.agent.extension.StateStore;
 import dev.bulwark.model.DeadLetter;
 import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.ExtensionOperation;
@@ -76,8 +77,8 @@ public final class OperationHandler {
             return CompletableFuture.completedFuture(SignedRecords.deadLetter(record, refused));
         }
         try {
-            MachineState state = machine.state().read();
-            JsonNode stored = state.results().get(operation.operationId());
+            StateStore.Snapshot state = machine.state().snapshot();
+            JsonNode stored = state.state().results().get(operation.operationId());
             if (stored != null) {
                 stats.duplicates.increment();
                 return CompletableFuture.completedFuture(resultRecord(machine, stored));
@@ -106,25 +107,26 @@ public final class OperationHandler {
 
     /**
      * One operation on one machine, with the change time of the local configuration that decided it (every
-     * result says which configuration it was decided under, so the cloud can tell a stale prediction).
+     * result says which configuration it was decided under, so the cloud can tell a stale prediction), and
+     * the machine's state as read before deciding (the final write reuses it if nobody changed the file).
      */
-    private record Task(Machine machine, ExtensionOperation operation, Instant configurationChangedAt) {
+    private record Task(Machine machine, ExtensionOperation operation, Instant configurationChangedAt,
+                        StateStore.Snapshot state) {
     }
 
-    /** @param state the machine's state as read for the duplicate check (the write re-reads it under the lock) */
     private CompletableFuture<ProducerRecord<byte[], byte[]>> process(Machine machine, ExtensionOperation operation,
-                                                                     MachineState state) {
+                                                                     StateStore.Snapshot state) {
         ExtensionSpec extension = operation.extension();
         // The rules in force now: a CLI change made a moment ago applies to this operation.
         LocalConfigStore.InForce rules = machine.config().inForce();
-        Task task = new Task(machine, operation, rules.changedAt());
+        Task task = new Task(machine, operation, rules.changedAt(), state);
         Decision decision = ExtensionPolicy.decide(rules.rules(), extension.id(), operation.kind());
         if (!decision.allowed()) {
             stats.blocked.increment();
             return done(task, Outcome.failed(decision.errorCode(), decision.message(), summary(decision)),
                     UnaryOperator.identity());
         }
-        InstalledRecord installed = state.installed(extension.name());
+        InstalledRecord installed = state.state().installed(extension.name());
         if (operation.kind() == OperationKind.DELETE) {
             if (installed == null) {
                 return done(task, Outcome.succeeded("Extension " + extension.name()
@@ -273,7 +275,7 @@ public final class OperationHandler {
                 machine.signingKey());
         JsonNode signed = Json.MAPPER.valueToTree(result);
         try {
-            machine.state().update(state -> change.apply(state).withResult(operation.operationId(), signed));
+            machine.state().update(task.state(), state -> change.apply(state).withResult(operation.operationId(), signed));
         } catch (IOException | UncheckedIOException e) {
             return CompletableFuture.failedFuture(e);
         }
