@@ -61,19 +61,28 @@ public final class CloudRegistrar {
     /** Registration failed; the message says why, for the administrator. */
     public static final class RegistrationException extends RuntimeException {
         private final String target;
+        private final int status;
 
         public RegistrationException(String message) {
-            this(message, null);
+            this(message, null, 0);
         }
 
-        /** @param target what the cloud's error answer says was wrong ({@code error.target}), or null */
-        public RegistrationException(String message, String target) {
+        /**
+         * @param target what the cloud's error answer says was wrong ({@code error.target}), or null
+         * @param status the HTTP status of the cloud's answer, 0 when there was none
+         */
+        public RegistrationException(String message, String target, int status) {
             super(message);
             this.target = target;
+            this.status = status;
         }
 
         public String target() {
             return target;
+        }
+
+        public int status() {
+            return status;
         }
     }
 }

@@ -105,7 +105,7 @@ public final class Connector {
             }
         }
         Outcome outcome = request.count() == null ? connectOne(request, targets.get(0))
-                : new FleetConnection(fleetRegistrar, request).connect(targets);
+                : new FleetConnection(fleetRegistrar, registrar, request).connect(targets);
         if (invalid.isEmpty()) {
             return outcome;
         }

@@ -21,19 +21,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Connects the machines of a simulated fleet: keys are generated on every core, machines are registered
  * {@link FleetRegistrar#CHUNK} at a time (a few requests in flight while the next chunk's keys are made),
  * and each chunk's trust roots and identities are written as soon as the cloud answered for it. Nothing is
- * fsynced: a simulated fleet is thrown away rather than recovered.
+ * fsynced: a simulated fleet is thrown away rather than recovered. A cloud without the bulk endpoint (404)
+ * gets one request per machine instead, as before it existed.
  */
 final class FleetConnection {
     /** Requests in flight: enough to keep the cloud busy while keys for the next chunk are generated. */
     private static final int REQUESTS_IN_FLIGHT = 4;
 
+    /** Machines registered at once through an older cloud's per-machine endpoint. */
+    private static final int SINGLE_REQUESTS_IN_FLIGHT = 32;
+    private static final System.Logger LOG = System.getLogger(FleetConnection.class.getName());
+
     private final FleetRegistrar registrar;
+    private final CloudRegistrar singleRegistrar;
     private final Connector.Request request;
     private final List<Connector.Connected> connected = Collections.synchronizedList(new ArrayList<>());
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
-    FleetConnection(FleetRegistrar registrar, Connector.Request request) {
+    FleetConnection(FleetRegistrar registrar, CloudRegistrar singleRegistrar, Connector.Request request) {
         this.registrar = registrar;
+        this.singleRegistrar = singleRegistrar;
         this.request = request;
     }
 
@@ -42,17 +49,29 @@ final class FleetConnection {
         try {
             Semaphore inFlight = new Semaphore(REQUESTS_IN_FLIGHT);
             List<CompletableFuture<Void>> chunks = new ArrayList<>();
+            boolean bulk = true;
             for (int from = 0; from < targets.size(); from += FleetRegistrar.CHUNK) {
                 List<Enrollment> prepared = prepare(targets.subList(from, Math.min(targets.size(), from + FleetRegistrar.CHUNK)), cores);
                 if (prepared.isEmpty()) {
                     continue;
                 }
+                if (!bulk) {
+                    chunks.add(onePerRequest(prepared, cores));
+                    continue;
+                }
                 inFlight.acquireUninterruptibly();
                 List<FleetRegistrar.Member> members = prepared.stream()
                         .map(e -> new FleetRegistrar.Member(e.target().name(), e.keys())).toList();
-                chunks.add(registrar.register(request.cloud(), request.subscription(), request.resourceGroup(), members,
-                                AgentVersion.VERSION)
-                        .whenComplete((registration, error) -> inFlight.release())
+                CompletableFuture<Registration> registered = registrar.register(request.cloud(), request.subscription(),
+                        request.resourceGroup(), members, AgentVersion.VERSION).whenComplete((registration, error) -> inFlight.release());
+                if (chunks.isEmpty() && noBulkEndpoint(registered)) {
+                    LOG.log(System.Logger.Level.WARNING, "the cloud at " + request.cloud() + " has no bulk registration"
+                            + " endpoint (HTTP 404): registering one machine per request, which is much slower");
+                    bulk = false;
+                    chunks.add(onePerRequest(prepared, cores));
+                    continue;
+                }
+                chunks.add(registered
                         .thenCompose(registration -> complete(prepared, registration, cores))
                         .exceptionally(error -> {
                             failures.add(range(prepared) + ": " + cause(error).getMessage());
@@ -64,6 +83,37 @@ final class FleetConnection {
             cores.shutdown();
         }
         return new Connector.Outcome(Connector.sorted(connected), List.copyOf(failures));
+    }
+
+    /**
+     * Waits for the first request's answer: a cloud from before the bulk endpoint answers 404, and then every
+     * machine is registered on its own ({@code PUT .../machines/{name}}), as such a cloud expects.
+     */
+    private static boolean noBulkEndpoint(CompletableFuture<Registration> first) {
+        try {
+            first.join();
+            return false;
+        } catch (CompletionException e) {
+            return cause(e) instanceof CloudRegistrar.RegistrationException refusal && refusal.status() == 404;
+        }
+    }
+
+    /** The machines of a chunk registered one per request, a few requests at a time. */
+    private CompletableFuture<Void> onePerRequest(List<Enrollment> chunk, ExecutorService cores) {
+        Semaphore inFlight = new Semaphore(SINGLE_REQUESTS_IN_FLIGHT);
+        List<CompletableFuture<Void>> machines = new ArrayList<>();
+        for (Enrollment enrollment : chunk) {
+            inFlight.acquireUninterruptibly();
+            machines.add(singleRegistrar.register(request.cloud(), request.subscription(), request.resourceGroup(),
+                            enrollment.target().name(), enrollment.keys(), AgentVersion.VERSION)
+                    .whenComplete((registration, error) -> inFlight.release())
+                    .thenCompose(registration -> complete(List.of(enrollment), registration, cores))
+                    .exceptionally(error -> {
+                        failures.add(enrollment.target().name() + ": " + cause(error).getMessage());
+                        return null;
+                    }));
+        }
+        return CompletableFuture.allOf(machines.toArray(CompletableFuture[]::new));
     }
 
     /** Keys for every machine of a chunk, on every core; a machine that cannot have them is a failure of its own. */

@@ -95,7 +95,7 @@ public final class FleetRegistrar {
             return refusal;
         }
         return new RegistrationException(refusal.getMessage() + " (at " + refusal.target() + ": machine "
-                + machines.get(at).name() + ")", refusal.target());
+                + machines.get(at).name() + ")", refusal.target(), refusal.status());
     }
 
     private static RegistrationException unwrap(Throwable error) {

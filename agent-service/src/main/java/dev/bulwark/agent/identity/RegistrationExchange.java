@@ -88,7 +88,7 @@ final class RegistrationExchange {
                     ? new String(response.body(), StandardCharsets.UTF_8)
                     : error.path("code").asText() + ": " + error.path("message").asText();
             throw new RegistrationException("the cloud refused to register " + subject + " (HTTP " + response.statusCode() + ") "
-                    + detail, error == null ? null : error.path("target").asText(null));
+                    + detail, error == null ? null : error.path("target").asText(null), response.statusCode());
         }
         return answer == null ? Json.MAPPER.nullNode() : answer;
     }

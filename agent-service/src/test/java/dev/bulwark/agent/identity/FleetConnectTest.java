@@ -116,6 +116,27 @@ class FleetConnectTest {
     }
 
     @Test
+    void aCloudWithoutTheBulkEndpointGetsOneRequestPerMachine() throws IOException {
+        cloud.withoutBulkEndpoint();
+
+        Connector.Outcome outcome = connector.connect(home, new Connector.Request(cloud.url(), TestCloud.SUBSCRIPTION,
+                TestCloud.RESOURCE_GROUP, "old", 3));
+
+        assertThat(outcome.failures()).isEmpty();
+        assertThat(outcome.connected()).hasSize(3);
+        assertThat(cloud.requests()).first().isEqualTo(BULK);
+        assertThat(cloud.requests().subList(1, 4)).containsExactlyInAnyOrder(
+                put("old-0001"), put("old-0002"), put("old-0003"));
+        assertThat(new IdentityStore(home.resolve("machines/old-0002")).read().signingPublicKey())
+                .isEqualTo(cloud.registration("old-0002").at("/properties/agentPublicKeys/signing").asText());
+    }
+
+    private static String put(String machine) {
+        return "PUT /subscriptions/" + TestCloud.SUBSCRIPTION + "/resourceGroups/" + TestCloud.RESOURCE_GROUP
+                + "/providers/Microsoft.HybridCompute/machines/" + machine + "?api-version=" + CloudRegistrar.API_VERSION;
+    }
+
+    @Test
     void connectionFailuresAreRetriedAndConnectingAgainKeepsTheKeys() throws IOException {
         cloud.dropConnections(2);
         Connector.Request request = new Connector.Request(cloud.url(), TestCloud.SUBSCRIPTION, TestCloud.RESOURCE_GROUP, "sim", 3);

@@ -55,6 +55,7 @@ public final class TestCloud implements AutoCloseable {
     private final List<String> paths = new CopyOnWriteArrayList<>();
     private volatile int failWithStatus;
     private volatile String failTarget;
+    private volatile boolean bulkEndpoint = true;
     private final AtomicInteger connectionsToDrop = new AtomicInteger();
     private final List<Integer> bulkRequestSizes = new CopyOnWriteArrayList<>();
 
@@ -69,6 +70,13 @@ public final class TestCloud implements AutoCloseable {
                 }
                 byte[] body;
                 int status;
+                if (!bulkEndpoint && path.endsWith(BULK_PATH)) {
+                    body = "{\"error\":{\"code\":\"InvalidResourceType\",\"message\":\"no such resource type\"}}"
+                            .getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(404, body.length);
+                    out.write(body);
+                    return;
+                }
                 if (failWithStatus != 0) {
                     status = failWithStatus;
                     ObjectNode refusal = Json.MAPPER.createObjectNode();
@@ -149,6 +157,11 @@ public final class TestCloud implements AutoCloseable {
     /** How many machines each bulk registration request named, in order. */
     public List<Integer> bulkRequestSizes() {
         return bulkRequestSizes;
+    }
+
+    /** Answers the bulk registration with 404, like a cloud from before it existed. */
+    public void withoutBulkEndpoint() {
+        bulkEndpoint = false;
     }
 
     /** The next {@code count} registration requests get no answer (the connection closes). */
