@@ -66,8 +66,17 @@ public class ExtensionRepository {
                 .map(rows -> list(rows, ExtensionRow::of));
     }
 
-    /** Creates or replaces extensions by id, one statement for the batch. */
-    public Uni<Void> upsert(SqlClient client, List<ExtensionRow> extensions) {
+    /**
+     * Writes the desired state of extensions, one statement for the new ones and one for the known ones:
+     * a plain INSERT and a plain UPDATE each cost less than one INSERT ... ON CONFLICT for the batch.
+     *
+     * @param created the rows never stored before
+     */
+    public Uni<Void> write(SqlClient client, List<ExtensionRow> created, List<ExtensionRow> changed) {
+        return insert(client, created).chain(() -> update(client, changed));
+    }
+
+    private static Uni<Void> insert(SqlClient client, List<ExtensionRow> extensions) {
         if (extensions.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -81,13 +90,7 @@ public class ExtensionRepository {
                         + " $6::text[], $7::text[], $8::text[], $9::text[], $10::bool[], $11::bool[], $12::text[], $13::text[],"
                         + " $14::text[], $15::uuid[], $16::timestamptz[], $17::timestamptz[]) AS v(id, machine_id, name,"
                         + " location, publisher, type, version, installed, settings, auto_minor, auto_upgrade, force_tag, state,"
-                        + " view, operation, created, updated)"
-                        + " ON CONFLICT (id) DO UPDATE SET location = excluded.location,"
-                        + " type_handler_version = excluded.type_handler_version, installed_version = excluded.installed_version,"
-                        + " settings = excluded.settings, auto_upgrade_minor_version = excluded.auto_upgrade_minor_version,"
-                        + " enable_automatic_upgrade = excluded.enable_automatic_upgrade,"
-                        + " force_update_tag = excluded.force_update_tag, provisioning_state = excluded.provisioning_state,"
-                        + " last_operation_id = excluded.last_operation_id, updated_at = excluded.updated_at")
+                        + " view, operation, created, updated)")
                 .execute(Tuple.from(List.of(
                         column(extensions, ExtensionRow::id, UUID[]::new),
                         column(extensions, ExtensionRow::machineId, String[]::new),
@@ -105,6 +108,33 @@ public class ExtensionRepository {
                         column(extensions, ExtensionRow::instanceView, String[]::new),
                         column(extensions, ExtensionRow::lastOperationId, UUID[]::new),
                         utc(extensions.stream().map(ExtensionRow::createdAt).toList()),
+                        utc(extensions.stream().map(ExtensionRow::updatedAt).toList()))))
+                .replaceWithVoid();
+    }
+
+    /** Publisher, type, name, machine and creation never change once stored. */
+    private static Uni<Void> update(SqlClient client, List<ExtensionRow> extensions) {
+        if (extensions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery("UPDATE extension e SET location = v.location, type_handler_version = v.version,"
+                        + " installed_version = v.installed, settings = v.settings, auto_upgrade_minor_version = v.auto_minor,"
+                        + " enable_automatic_upgrade = v.auto_upgrade, force_update_tag = v.force_tag,"
+                        + " provisioning_state = v.state, last_operation_id = v.operation, updated_at = v.updated"
+                        + " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::bool[],"
+                        + " $8::text[], $9::text[], $10::uuid[], $11::timestamptz[]) AS v(id, location, version, installed,"
+                        + " settings, auto_minor, auto_upgrade, force_tag, state, operation, updated) WHERE e.id = v.id")
+                .execute(Tuple.from(List.of(
+                        column(extensions, ExtensionRow::id, UUID[]::new),
+                        column(extensions, ExtensionRow::location, String[]::new),
+                        column(extensions, ExtensionRow::typeHandlerVersion, String[]::new),
+                        column(extensions, ExtensionRow::installedVersion, String[]::new),
+                        column(extensions, ExtensionRow::settings, String[]::new),
+                        column(extensions, ExtensionRow::autoUpgradeMinorVersion, Boolean[]::new),
+                        column(extensions, ExtensionRow::enableAutomaticUpgrade, Boolean[]::new),
+                        column(extensions, ExtensionRow::forceUpdateTag, String[]::new),
+                        column(extensions, ExtensionRow::provisioningState, String[]::new),
+                        column(extensions, ExtensionRow::lastOperationId, UUID[]::new),
                         utc(extensions.stream().map(ExtensionRow::updatedAt).toList()))))
                 .replaceWithVoid();
     }

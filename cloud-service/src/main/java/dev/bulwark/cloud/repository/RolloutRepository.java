@@ -196,47 +196,51 @@ public class RolloutRepository {
                         row.getString(3), row.getInteger(4))));
     }
 
-    /** Up to {@code limit} Pending machines of a stage, locked, with their machine and extension as they are now. */
+    /**
+     * The next {@code limit} machines of a stage not issued yet (after the stage's cursor), with their machine
+     * and extension as they are now. The caller holds the rollout's row lock, so no other step issues them.
+     */
     public Uni<List<PendingMachine>> pending(SqlClient transaction, UUID rolloutId, int stage, String extensionNameKey, int limit) {
         int extensionStart = 3 + MachineRow.COLUMNS.split(",").length;
         return transaction.preparedQuery("SELECT rm.machine_id, rm.operation_id, rm.sealed_settings, "
                         + prefixed("m", MachineRow.COLUMNS) + ", " + prefixed("e", ExtensionRow.COLUMNS)
-                        + " FROM rollout_machine rm LEFT JOIN machine m ON m.resource_id = rm.machine_id"
+                        + " FROM rollout_stage s JOIN rollout_machine rm ON rm.rollout_id = s.rollout_id AND rm.stage = s.stage"
+                        + " AND rm.machine_id > s.issued_through"
+                        + " LEFT JOIN machine m ON m.resource_id = rm.machine_id"
                         + " LEFT JOIN extension e ON e.machine_id = rm.machine_id AND e.name_key = $3"
-                        + " WHERE rm.rollout_id = $1 AND rm.stage = $2 AND rm.state = '" + RolloutStates.PENDING + "'"
-                        + " ORDER BY rm.machine_id LIMIT $4 FOR UPDATE OF rm SKIP LOCKED")
+                        + " WHERE s.rollout_id = $1 AND s.stage = $2 AND rm.state = '" + RolloutStates.PENDING + "'"
+                        + " ORDER BY rm.machine_id LIMIT $4")
                 .execute(Tuple.of(rolloutId, stage, extensionNameKey, limit))
                 .map(rows -> list(rows, row -> new PendingMachine(row.getString(0), row.getUUID(1), row.getString(2),
                         row.getValue(3) == null ? null : MachineRow.of(row, 3), ExtensionRow.of(row, extensionStart))));
     }
 
-    /** The machines' operations were sent: Running, and their sealed settings are gone from here. */
-    public Uni<Void> markIssued(SqlClient transaction, UUID rolloutId, int stage, List<String> machineIds, Instant at) {
-        if (machineIds.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return transaction.preparedQuery("UPDATE rollout_machine SET state = '" + RolloutStates.RUNNING + "',"
-                        + " sealed_settings = NULL WHERE rollout_id = $1 AND machine_id = ANY($2)")
-                .execute(Tuple.of(rolloutId, machineIds.toArray(String[]::new)))
-                .chain(() -> transaction.preparedQuery("UPDATE rollout_stage SET issued = issued + $3,"
-                                + " start_time = coalesce(start_time, $4) WHERE rollout_id = $1 AND stage = $2")
-                        .execute(Tuple.of(rolloutId, stage, machineIds.size(), utc(at))))
+    /**
+     * A chunk of the stage was handled up to {@code through} (a machine id): {@code issued} of its machines
+     * were sent an operation (the others were skipped). One row, whatever the chunk's size.
+     */
+    public Uni<Void> markIssued(SqlClient transaction, UUID rolloutId, int stage, int issued, String through, Instant at) {
+        return transaction.preparedQuery("UPDATE rollout_stage SET issued = issued + $3, issued_through = $4,"
+                        + " start_time = coalesce(start_time, $5) WHERE rollout_id = $1 AND stage = $2")
+                .execute(Tuple.of(rolloutId, stage, issued, through, utc(at)))
                 .replaceWithVoid();
     }
 
     /**
-     * Skips Pending machines with a reason and counts them: those listed ({@code machineIds} not null), or
-     * every Pending machine of the rollout from stage {@code fromStage} on.
+     * Skips machines not sent an operation, with a reason, and counts them: those listed ({@code machineIds}
+     * not null), or every one from stage {@code fromStage} on that was not issued yet.
      */
     public Uni<Void> skip(SqlClient transaction, UUID rolloutId, List<String> machineIds, int fromStage, String reason) {
         if (machineIds != null && machineIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String which = machineIds != null ? "machine_id = ANY($4)" : "stage >= $4";
+        String which = machineIds != null ? "rm.machine_id = ANY($4)"
+                : "rm.stage >= $4 AND rm.machine_id > (SELECT issued_through FROM rollout_stage s"
+                + " WHERE s.rollout_id = rm.rollout_id AND s.stage = rm.stage)";
         Object selector = machineIds != null ? machineIds.toArray(String[]::new) : fromStage;
-        return transaction.preparedQuery("WITH skipped AS (UPDATE rollout_machine SET state = '" + RolloutStates.SKIPPED + "',"
-                        + " error_code = $2, sealed_settings = NULL WHERE rollout_id = $1 AND state = '" + RolloutStates.PENDING
-                        + "' AND " + which + " RETURNING stage)"
+        return transaction.preparedQuery("WITH skipped AS (UPDATE rollout_machine rm SET state = '" + RolloutStates.SKIPPED + "',"
+                        + " error_code = $2, sealed_settings = NULL WHERE rm.rollout_id = $1 AND rm.state = '"
+                        + RolloutStates.PENDING + "' AND " + which + " RETURNING rm.stage)"
                         + " INSERT INTO rollout_tally (rollout_id, stage, state, error_code, count)"
                         + " SELECT $1, stage, $3, $2, count(*) FROM skipped GROUP BY stage ORDER BY stage"
                         + " ON CONFLICT (rollout_id, stage, state, error_code, prediction)"
@@ -264,7 +268,8 @@ public class RolloutRepository {
      * Records machines' results and counts them, in one statement: state and error code, and whether the
      * prediction was right. A prediction made from a configuration older than the one that decided (the
      * result's configurationChangedAt differs from the report's) counts as Unknown, as does one made without
-     * a report. Only a Running machine changes, so a redelivered result changes nothing.
+     * a report. Only a machine still waiting for its outcome changes, so a redelivered result changes nothing;
+     * its sealed settings, if any, are dropped.
      */
     public Uni<Void> recordOutcomes(SqlClient transaction, List<MachineOutcome> outcomes) {
         if (outcomes.isEmpty()) {
@@ -272,13 +277,13 @@ public class RolloutRepository {
         }
         return transaction.preparedQuery("WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[],"
                         + " $5::timestamptz[]) AS v(operation_id, state, error_code, decision, changed_at)),"
-                        + " done AS (UPDATE rollout_machine rm SET state = v.state, error_code = v.error_code,"
+                        + " done AS (UPDATE rollout_machine rm SET state = v.state, error_code = v.error_code, sealed_settings = NULL,"
                         + " prediction = CASE WHEN rm.predicted_state IN ('" + RolloutStates.UNKNOWN + "', '"
                         + RolloutStates.SKIPPED + "') OR rm.predicted_from IS DISTINCT FROM v.changed_at THEN '"
                         + RolloutStates.UNKNOWN + "' WHEN coalesce(CASE WHEN rm.predicted_state = '" + RolloutStates.SUCCEEDED
                         + "' THEN '' ELSE rm.predicted_error_code END, '') = v.decision THEN '" + RolloutStates.RIGHT
                         + "' ELSE '" + RolloutStates.WRONG + "' END"
-                        + " FROM v WHERE rm.operation_id = v.operation_id AND rm.state = '" + RolloutStates.RUNNING + "'"
+                        + " FROM v WHERE rm.operation_id = v.operation_id AND rm.state = '" + RolloutStates.PENDING + "'"
                         + " RETURNING rm.rollout_id, rm.stage, rm.state, coalesce(rm.error_code, '') AS error_code, rm.prediction)"
                         + " INSERT INTO rollout_tally (rollout_id, stage, state, error_code, prediction, count)"
                         + " SELECT rollout_id, stage, state, error_code, prediction, count(*) FROM done"
@@ -295,28 +300,32 @@ public class RolloutRepository {
 
     /**
      * A page of a rollout's machines in machine id order, after {@code afterMachineId} (null: from the start),
-     * optionally only those in {@code state} and/or predicted {@code predictedState}.
+     * optionally only those in {@code state} and/or predicted {@code predictedState}. A Pending machine whose
+     * operation was sent shows as Running.
      */
     public Uni<List<RolloutMachine>> machines(UUID rolloutId, String state, String predictedState, String afterMachineId,
                                               int limit) {
-        StringBuilder where = new StringBuilder("rollout_id = $1");
+        String shownState = "CASE WHEN rm.state = '" + RolloutStates.PENDING + "' AND rm.machine_id <= s.issued_through"
+                + " THEN '" + RolloutStates.RUNNING + "' ELSE rm.state END";
+        StringBuilder where = new StringBuilder("rm.rollout_id = $1");
         List<Object> params = new ArrayList<>(List.of(rolloutId));
         if (state != null) {
             params.add(state);
-            where.append(" AND state = $").append(params.size());
+            where.append(" AND ").append(shownState).append(" = $").append(params.size());
         }
         if (predictedState != null) {
             params.add(predictedState);
-            where.append(" AND predicted_state = $").append(params.size());
+            where.append(" AND rm.predicted_state = $").append(params.size());
         }
         if (afterMachineId != null) {
             params.add(afterMachineId);
-            where.append(" AND machine_id > $").append(params.size());
+            where.append(" AND rm.machine_id > $").append(params.size());
         }
         params.add(limit);
-        return pool.preparedQuery("SELECT machine_id, stage, operation_id, state, error_code, predicted_state,"
-                        + " predicted_error_code, predicted_rule, predicted_from, prediction FROM rollout_machine WHERE " + where
-                        + " ORDER BY machine_id LIMIT $" + params.size())
+        return pool.preparedQuery("SELECT rm.machine_id, rm.stage, rm.operation_id, " + shownState + ", rm.error_code,"
+                        + " rm.predicted_state, rm.predicted_error_code, rm.predicted_rule, rm.predicted_from, rm.prediction"
+                        + " FROM rollout_machine rm JOIN rollout_stage s ON s.rollout_id = rm.rollout_id AND s.stage = rm.stage"
+                        + " WHERE " + where + " ORDER BY rm.machine_id LIMIT $" + params.size())
                 .execute(Tuple.from(params))
                 .map(rows -> list(rows, RolloutRepository::machine));
     }

@@ -66,9 +66,9 @@ public class OperationIssuer {
                         Requester requester, UUID asyncOperationId, UUID rolloutId, String note) {
     }
 
-    /** What one batch of orders writes. */
-    public record Prepared(List<ExtensionRow> extensions, List<OperationRow> operations, List<ActivityEventRow> started,
-                           List<OutboxRepository.Message> messages) {
+    /** What one batch of orders writes; {@code created} marks the extensions never stored before. */
+    public record Prepared(List<ExtensionRow> extensions, boolean[] created, List<OperationRow> operations,
+                           List<ActivityEventRow> started, List<OutboxRepository.Message> messages) {
         public OperationRow operation(int index) {
             return operations.get(index);
         }
@@ -86,7 +86,12 @@ public class OperationIssuer {
 
     /** Writes a prepared batch in the caller's transaction. */
     public Uni<Void> write(SqlClient transaction, Prepared prepared) {
-        return extensions.upsert(transaction, prepared.extensions())
+        List<ExtensionRow> created = new ArrayList<>();
+        List<ExtensionRow> changed = new ArrayList<>();
+        for (int i = 0; i < prepared.extensions().size(); i++) {
+            (prepared.created()[i] ? created : changed).add(prepared.extensions().get(i));
+        }
+        return extensions.write(transaction, created, changed)
                 .chain(() -> operations.insert(transaction, prepared.operations()))
                 .chain(() -> events.insert(transaction, prepared.started()))
                 .chain(() -> outbox.add(transaction, Topics.EXTENSION_OPERATIONS, prepared.messages(),
@@ -95,10 +100,13 @@ public class OperationIssuer {
 
     Prepared prepareNow(List<Order> orders, Instant now) {
         List<ExtensionRow> inFlight = new ArrayList<>(orders.size());
+        boolean[] created = new boolean[orders.size()];
         List<OperationRow> rows = new ArrayList<>(orders.size());
         List<ActivityEventRow> started = new ArrayList<>(orders.size());
         List<ExtensionOperation> unsigned = new ArrayList<>(orders.size());
-        for (Order order : orders) {
+        for (int i = 0; i < orders.size(); i++) {
+            Order order = orders.get(i);
+            created[i] = order.extension().updatedAt() == null; // a stored extension always has one
             OperationRow operation = operationRow(order, now);
             ExtensionRow extension = order.extension().inFlight(operation.operationId(),
                     OperationPlanner.pendingState(order.kind()), now);
@@ -112,7 +120,7 @@ public class OperationIssuer {
         for (ExtensionOperation signed : signingKey.sign(unsigned)) {
             messages.add(new OutboxRepository.Message(signed.machineId(), Json.encodeToString(signed)));
         }
-        return new Prepared(inFlight, rows, started, messages);
+        return new Prepared(inFlight, created, rows, started, messages);
     }
 
     private static ExtensionOperation message(OperationRow operation, ExtensionRow extension, Order order) {

@@ -7,6 +7,7 @@ import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.baseline.Baseline;
 import dev.bulwark.sim.fleet.Background;
 import dev.bulwark.sim.fleet.FleetStatus;
+import dev.bulwark.sim.fleet.ProcessCpu;
 import dev.bulwark.sim.load.RecordSizes;
 import dev.bulwark.sim.load.RolloutWorkload;
 import dev.bulwark.sim.load.RunResult;
@@ -37,6 +38,8 @@ import java.util.stream.Stream;
         description = "Fleet-wide install on N simulated machines, every outcome checked by the oracle, compared with"
                 + " the raw Kafka + PostgreSQL pipeline in the same run; prints and writes one JSON report and a PNG chart.")
 public final class BenchCommand implements Callable<Integer> {
+    private static final Path SHARED_MEMORY = Path.of("/dev/shm");
+
     @Option(names = "--machines", description = "Simulated machines (default ${DEFAULT-VALUE}).")
     int machines = 10_000;
 
@@ -60,6 +63,9 @@ public final class BenchCommand implements Callable<Integer> {
         Path root = BulwarkSystem.checkout();
         Path work = root.resolve(".bulwark/bench");
         delete(work);
+        // 100,000 machines are a million small files: on tmpfs they cost no disk I/O (same files, same code).
+        Path fleetHomes = Files.isDirectory(SHARED_MEMORY) ? SHARED_MEMORY.resolve("bulwark-bench") : work;
+        delete(fleetHomes);
         Scenario rules = Scenario.read(scenario);
         Background background = Background.in(work);
         Thread cleanup = new Thread(() -> stopQuietly(background), "bench-stop");
@@ -79,14 +85,16 @@ public final class BenchCommand implements Callable<Integer> {
             say("Connecting " + machines + " simulated machines in " + agentHosts + " host(s), in bulk, each with the local"
                     + " rules of scenario " + rules.name() + "...");
             long connecting = System.nanoTime();
-            background.startFleet(up, agentHosts, Duration.ofMinutes(20));
+            background.startFleet(up, agentHosts, fleetHomes, Duration.ofMinutes(20));
             say(String.format("Connected and reported in %.0f s.", (System.nanoTime() - connecting) / 1e9));
             awaitCloudSeesEveryReport(api, rules);
 
             say("Fleet-wide install of " + rules.extension().id() + " on " + machines + " machines (one rollout)...");
             Instant startedAt = Instant.now();
+            ProcessCpu before = ProcessCpu.sample(background.started(), work);
+            ProcessCpu[] after = new ProcessCpu[1];
             RunResult result = RolloutWorkload.run(api, rules, machines, UUID.randomUUID().toString().substring(0, 8),
-                    Duration.ofMinutes(30));
+                    Duration.ofMinutes(30), () -> after[0] = ProcessCpu.sample(startedQuietly(background), work));
             long heap = background.fleetStatuses(true).stream().mapToLong(FleetStatus::heapUsedBytes).sum();
 
             say("Baseline: the same number of records, of the same sizes, through the same Kafka and PostgreSQL...");
@@ -97,12 +105,15 @@ public final class BenchCommand implements Callable<Integer> {
 
             Path report = json != null ? json : root.resolve(".bulwark/reports/bench-" + machines + ".json");
             RunReport written = Reports.write(report, rules, result, machines, baseline.seconds(), heap, cloudReplicas,
-                    agentHosts, startedAt);
+                    agentHosts, startedAt, after[0].msPerOperationSince(before, result.operations()));
             System.out.println(written.summary());
             System.out.println(written.toJson());
             return Reports.exitCode(result);
         } finally {
             stopQuietly(background);
+            if (!fleetHomes.equals(work)) {
+                delete(fleetHomes);
+            }
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
     }
@@ -134,6 +145,14 @@ public final class BenchCommand implements Callable<Integer> {
         return env;
     }
 
+    static List<Background.Started> startedQuietly(Background background) {
+        try {
+            return background.started();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void stopQuietly(Background background) {
         try {
             background.stopAll(Duration.ofSeconds(10));
@@ -142,7 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void delete(Path dir) throws java.io.IOException {
+    static void delete(Path dir) throws java.io.IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> paths = Files.walk(dir)) {
                 for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 
 /** Writes a run's report (JSON, with the PNG chart beside it) and says how the run ended. */
 final class Reports {
@@ -16,7 +17,8 @@ final class Reports {
     }
 
     static RunReport write(Path json, Scenario scenario, RunResult result, int machines, Double baselineSeconds,
-                           Long heapUsedBytes, int cloudReplicas, int agentHosts, Instant startedAt) throws IOException {
+                           Long heapUsedBytes, int cloudReplicas, int agentHosts, Instant startedAt,
+                           Map<String, Double> cpuMsPerOperation) throws IOException {
         Files.createDirectories(json.toAbsolutePath().getParent());
         Path chart = RunChart.write(json.resolveSibling(json.getFileName().toString().replaceAll("\\.json$", "") + ".png"),
                 result.recorder(), scenario.name() + ": " + result.operations() + " operations on " + machines + " machines");
@@ -27,6 +29,7 @@ final class Reports {
                 .baselineSeconds(baselineSeconds)
                 .oracle(result.verdict().wrong(), result.verdict().lost(), result.verdict().duplicated())
                 .heapUsedBytes(heapUsedBytes)
+                .cpuMsPerOperation(cpuMsPerOperation)
                 .chart(chart)
                 .build();
         report.write(json);

@@ -2,6 +2,8 @@ package dev.bulwark.sim.cli;
 
 import dev.bulwark.e2e.CloudApi;
 import dev.bulwark.sim.UpEnv;
+import dev.bulwark.sim.fleet.Background;
+import dev.bulwark.sim.fleet.ProcessCpu;
 import dev.bulwark.sim.load.PutWorkload;
 import dev.bulwark.sim.load.RolloutWorkload;
 import dev.bulwark.sim.load.RunResult;
@@ -47,10 +49,16 @@ public final class RunCommand implements Callable<Integer> {
         String run = UUID.randomUUID().toString().substring(0, 8);
         System.out.printf("Scenario %s on %d machines (%s), run %s%n", scenario.name(), fleet,
                 scenario.workload().isRollout() ? "one rollout" : "PUTs at " + scenario.workload().rate() + "/s", run);
-        RunResult result = scenario.workload().isRollout() ? RolloutWorkload.run(api, scenario, fleet, run, timeout)
-                : PutWorkload.run(api, scenario, fleet, run, timeout);
+        // CPU per operation of what ./bulwark up started, when it runs here.
+        Background background = Background.in(UpMain.UP);
+        ProcessCpu before = ProcessCpu.sample(background.started(), UpMain.UP);
+        ProcessCpu[] after = new ProcessCpu[1];
+        Runnable ended = () -> after[0] = ProcessCpu.sample(BenchCommand.startedQuietly(background), UpMain.UP);
+        RunResult result = scenario.workload().isRollout() ? RolloutWorkload.run(api, scenario, fleet, run, timeout, ended)
+                : PutWorkload.run(api, scenario, fleet, run, timeout, ended);
         Path report = json != null ? json : Path.of(".bulwark/reports/run-" + run + ".json");
-        RunReport written = Reports.write(report, scenario, result, fleet, null, null, 1, 1, Instant.now());
+        RunReport written = Reports.write(report, scenario, result, fleet, null, null, 1, 1, Instant.now(),
+                before.seconds().isEmpty() ? null : after[0].msPerOperationSince(before, result.operations()));
         System.out.println(written.summary());
         return Reports.exitCode(result);
     }

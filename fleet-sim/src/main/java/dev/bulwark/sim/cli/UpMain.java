@@ -31,6 +31,15 @@ public final class UpMain {
     static final Path UP = Path.of(".bulwark/up");
     static final Path ENV = Path.of(".bulwark/up.env");
 
+    /**
+     * Where simulated machines live: tmpfs when the machine has one (a million small files cost no disk I/O
+     * there; they are the same files, read and written by the same code), else beside the rest.
+     */
+    static Path fleetHomes() {
+        Path sharedMemory = Path.of("/dev/shm");
+        return Files.isDirectory(sharedMemory) ? sharedMemory.resolve("bulwark-up") : UP;
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new UpMain()).execute(args));
     }
@@ -59,6 +68,10 @@ public final class UpMain {
             }
             Path root = BulwarkSystem.checkout();
             Scenario.read(scenario); // fails now, not in a background process
+            // A fresh start: the database is new, so machines must be too (a machine remembers the catalog
+            // versions it accepted, and would rightly refuse a new cloud's version 1 as a conflict).
+            BenchCommand.delete(UP);
+            BenchCommand.delete(fleetHomes());
             Map<String, String> infra = background.startInfra(root, 16);
             String cloud = background.startCloud(root, infra);
             CloudApi api = new CloudApi(cloud, SUBSCRIPTION, RESOURCE_GROUP);
@@ -80,7 +93,7 @@ public final class UpMain {
             env.put(UpEnv.MACHINES, Integer.toString(machines));
             UpEnv up = new UpEnv(env);
             if (machines > 0) {
-                background.startFleet(up, agentHosts, Duration.ofMinutes(10));
+                background.startFleet(up, agentHosts, fleetHomes(), Duration.ofMinutes(10));
             }
             List<String> realAgents = new ArrayList<>();
             for (int i = 1; i <= real; i++) {
@@ -100,6 +113,9 @@ public final class UpMain {
         public Integer call() throws IOException {
             int stopped = Background.in(UP).stopAll(Duration.ofSeconds(10));
             Files.deleteIfExists(ENV);
+            if (!fleetHomes().equals(UP)) {
+                BenchCommand.delete(fleetHomes()); // it is memory
+            }
             System.out.println(stopped == 0 ? "Nothing was running." : "Stopped " + stopped + " process(es).");
             return 0;
         }

@@ -71,15 +71,18 @@ public final class Background {
         return url;
     }
 
-    /** Simulated machines split over {@code hosts} processes by partition; returns once every host says it is ready. */
-    public void startFleet(UpEnv up, int hosts, Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Simulated machines split over {@code hosts} processes by partition, their homes under {@code homes};
+     * returns once every host says it is ready.
+     */
+    public void startFleet(UpEnv up, int hosts, Path homes, Duration timeout) throws IOException, InterruptedException {
         List<String> statusUrls = new ArrayList<>();
         for (int host = 0; host < hosts; host++) {
             int port = freePort();
             String name = hosts == 1 ? "fleet" : "fleet-" + (host + 1);
             List<String> command = new ArrayList<>(List.of(java(), "-Xmx2g", "-XX:+UseParallelGC", "-cp",
                     System.getProperty("java.class.path"), SimMain.class.getName(), "fleet",
-                    "--home", dir.resolve(name).toString(), "--status-port", Integer.toString(port),
+                    "--home", homes.resolve(name).toString(), "--status-port", Integer.toString(port),
                     "--agent-hosts", Integer.toString(hosts), "--host-index", Integer.toString(host),
                     "--machines", up.require(UpEnv.MACHINES), "--scenario", up.require(UpEnv.SCENARIO),
                     "--cloud", up.require(UpEnv.URL), "--kafka", up.require(UpEnv.KAFKA),
@@ -177,7 +180,7 @@ public final class Background {
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
-    private List<Started> started() throws IOException {
+    public List<Started> started() throws IOException {
         Path file = dir.resolve("processes");
         if (!Files.exists(file)) {
             return List.of();

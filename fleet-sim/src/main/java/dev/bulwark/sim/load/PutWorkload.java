@@ -35,7 +35,8 @@ public final class PutWorkload {
     private PutWorkload() {
     }
 
-    public static RunResult run(CloudApi api, Scenario scenario, int machines, String run, Duration timeout) {
+    /** @param ended called once every outcome is in the activity log, before they are checked */
+    public static RunResult run(CloudApi api, Scenario scenario, int machines, String run, Duration timeout, Runnable ended) {
         double rate = scenario.workload().rate() == null ? 100 : scenario.workload().rate();
         int seconds = scenario.workload().seconds() == null ? 30 : scenario.workload().seconds();
         int requests = (int) Math.min(machines, Math.round(rate * seconds));
@@ -69,6 +70,7 @@ public final class PutWorkload {
         Map<String, Expected> expected = new LinkedHashMap<>(RolloutWorkload.expected(scenario, requests));
         String filter = "eventTimestamp ge '" + start.minusSeconds(1) + "' and resourceGroupName eq '" + api.resourceGroup() + "'";
         List<ObservedEvent> events = awaitOutcomes(api, filter, correlations, requests, timeout);
+        ended.run();
         RunRecorder recorder = new RunRecorder(start);
         Oracle.Verdict verdict = Oracle.check(expected, events,
                 (accept, finish) -> recorder.record(accept.eventTimestamp(), finish.eventTimestamp()));

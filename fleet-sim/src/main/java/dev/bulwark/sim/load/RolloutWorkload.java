@@ -33,6 +33,11 @@ public final class RolloutWorkload {
 
     /** @param machines how many machines the fleet has (sim-000001...); @param run names this run's rollout and extension */
     public static RunResult run(CloudApi api, Scenario scenario, int machines, String run, Duration timeout) {
+        return run(api, scenario, machines, run, timeout, () -> { });
+    }
+
+    /** @param ended called as soon as the rollout's status says it ended, before its events are read back */
+    public static RunResult run(CloudApi api, Scenario scenario, int machines, String run, Duration timeout, Runnable ended) {
         String extensionName = scenario.extension().name() + "-" + run;
         Instant start = Instant.now();
         CloudApi.Response accepted = api.putRollout("rollout-" + run, body(scenario, extensionName));
@@ -41,6 +46,7 @@ public final class RolloutWorkload {
         }
         String correlation = accepted.header("x-ms-correlation-request-id");
         JsonNode status = follow(api, "rollout-" + run, machines, timeout);
+        ended.run();
         List<ObservedEvent> events = FleetEvents.read(api, "correlationId eq '" + correlation + "'", correlation::equals);
         RunRecorder recorder = new RunRecorder(start);
         Oracle.Verdict verdict = Oracle.check(expected(scenario, machines), events,

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -37,18 +38,19 @@ import dev.bulwark.model.Json;
  * @param wrong           outcomes the oracle did not expect
  * @param lost            operations accepted but with no outcome
  * @param duplicated      operations with more than one outcome
- * @param heapUsedBytes   heap used by the measuring process at the end of the run
+ * @param heapUsedBytes   heap used by the fleet's processes after a full GC at the end of the run
  * @param chart           path of the PNG drawn by {@link RunChart}
+ * @param cpuMsPerOperation CPU time each process spent during the run, per operation (ms), by process
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"scenario", "startedAt", "machines", "cloudReplicas", "agentHosts", "operations", "seconds",
         "opsPerSecond", "baselineSeconds", "ratio", "wrong", "lost", "duplicated",
-        "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs", "heapUsedBytes", "chart"})
+        "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs", "heapUsedBytes", "chart", "cpuMsPerOperation"})
 public record RunReport(String scenario, Instant startedAt, int machines, Integer cloudReplicas, Integer agentHosts,
                         long operations, double seconds, Double baselineSeconds,
                         Long wrong, Long lost, Long duplicated,
                         double p50Ms, double p90Ms, double p99Ms, double p999Ms, double maxMs,
-                        Long heapUsedBytes, String chart) {
+                        Long heapUsedBytes, String chart, Map<String, Double> cpuMsPerOperation) {
 
     /** The house codec (ISO-8601 instants), indented, and keeping nulls that the house codec drops. */
     private static final ObjectMapper MAPPER = Json.MAPPER.copy()
@@ -110,6 +112,12 @@ public record RunReport(String scenario, Instant startedAt, int machines, Intege
                 : "wrong " + orUnknown(wrong) + ", lost " + orUnknown(lost) + ", duplicated " + orUnknown(duplicated)));
         rows.add(row("heap used", heapUsedBytes == null ? "not measured"
                 : format("%.0f MiB", heapUsedBytes / (1024.0 * 1024.0))));
+        if (cpuMsPerOperation != null) {
+            StringBuilder cpu = new StringBuilder();
+            cpuMsPerOperation.forEach((process, ms) -> cpu.append(cpu.length() == 0 ? "" : ", ").append(process)
+                    .append(format(" %.2f", ms)));
+            rows.add(row("CPU ms/op", cpu.toString()));
+        }
         rows.add(row("chart", chart == null ? "none" : chart));
         int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
         StringBuilder text = new StringBuilder();
@@ -150,6 +158,7 @@ public record RunReport(String scenario, Instant startedAt, int machines, Intege
         private Long duplicated;
         private LatencySummary latency = LatencySummary.NONE;
         private Long heapUsedBytes;
+        private Map<String, Double> cpuMsPerOperation;
         private String chart;
 
         private Builder(String scenario, Instant startedAt) {
@@ -194,6 +203,11 @@ public record RunReport(String scenario, Instant startedAt, int machines, Intege
             return this;
         }
 
+        public Builder cpuMsPerOperation(Map<String, Double> cpuMsPerOperation) {
+            this.cpuMsPerOperation = cpuMsPerOperation;
+            return this;
+        }
+
         public Builder chart(Path chart) {
             this.chart = chart == null ? null : chart.toString();
             return this;
@@ -202,7 +216,7 @@ public record RunReport(String scenario, Instant startedAt, int machines, Intege
         public RunReport build() {
             return new RunReport(scenario, startedAt, machines, cloudReplicas, agentHosts, operations, seconds,
                     baselineSeconds, wrong, lost, duplicated, latency.p50Ms(), latency.p90Ms(), latency.p99Ms(),
-                    latency.p999Ms(), latency.maxMs(), heapUsedBytes, chart);
+                    latency.p999Ms(), latency.maxMs(), heapUsedBytes, chart, cpuMsPerOperation);
         }
     }
 }

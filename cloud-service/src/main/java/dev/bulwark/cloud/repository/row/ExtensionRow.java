@@ -14,6 +14,7 @@ import static dev.bulwark.cloud.repository.Sql.instant;
  * @param settings         public settings, JSON text
  * @param instanceView     InstanceView JSON from the latest result
  * @param lastOperationId  only this operation's result may change the provisioning state
+ * @param updatedAt        null for an extension never stored yet
  */
 public record ExtensionRow(UUID id, String machineId, String name, String location, String publisher, String type,
                            String typeHandlerVersion, String installedVersion, String settings,

@@ -10,7 +10,6 @@ import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationKind;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,8 @@ public record RolloutView(String id, String name, String type, String location, 
     public record Target(String scope, Map<String, String> tags, Integer machines) {
     }
 
-    public record Strategy(List<RolloutDefinition.Stage> stages, int maxFailurePercent, Duration pauseBetweenStages) {
+    /** {@code pauseBetweenStages} as the request spells it: an ISO-8601 duration. */
+    public record Strategy(List<RolloutDefinition.Stage> stages, int maxFailurePercent, String pauseBetweenStages) {
     }
 
     /** {@code predicted}: at acceptance; {@code verdicts}: predictions judged against the outcomes so far. */
@@ -56,7 +56,7 @@ public record RolloutView(String id, String name, String type, String location, 
                 new Target(listed ? null : target.scope().name(), listed || target.tags().isEmpty() ? null : target.tags(),
                         listed ? target.machines().size() : null),
                 new Strategy(definition.strategy().stages(), definition.strategy().maxFailurePercent(),
-                        definition.strategy().pauseBetweenStages()),
+                        definition.strategy().pauseBetweenStages().toString()),
                 rollout.whatIf(), rollout.state(), rollout.message(), rollout.currentStage() + 1, rollout.stageCount(),
                 status.total(), status.stages(), new Prediction(prediction(rollout), status.verdicts()), rollout.createdAt(),
                 rollout.endTime(), rollout.correlationId()));

@@ -115,7 +115,7 @@ public class RolloutDriver {
                     }
                     RolloutStatus.Counts stage = status.stages().get(rollout.currentStage()).counts();
                     if (stage.pending() > 0) {
-                        return issueChunk(tx, rollout, definition, now).replaceWith(true);
+                        return issueChunk(tx, rollout, definition, now);
                     }
                     if (stage.running() > 0) {
                         return later(tx, rollout, now);
@@ -144,8 +144,8 @@ public class RolloutDriver {
                 .replaceWith(true);
     }
 
-    /** Issues up to one chunk of the current stage's Pending machines, as one batch of operations. */
-    private Uni<Void> issueChunk(SqlClient tx, RolloutRow rollout, RolloutDefinition definition, Instant now) {
+    /** Issues up to one chunk of the current stage's machines not sent yet, as one batch of operations. */
+    private Uni<Boolean> issueChunk(SqlClient tx, RolloutRow rollout, RolloutDefinition definition, Instant now) {
         RolloutPlanner planner = new RolloutPlanner(definition);
         int stage = rollout.currentStage();
         return rollouts.pending(tx, rollout.id(), stage, definition.extensionName().toLowerCase(Locale.ROOT),
@@ -169,13 +169,20 @@ public class RolloutDriver {
                                 requester, null, rollout.id(), "Rollout " + rollout.name() + ", stage " + (stage + 1)));
                         issued.add(machine.machineId());
                     }
+                    if (pending.isEmpty()) {
+                        // The counts say machines are left to send, the stage holds none: a bug; look again later, never spin.
+                        LOG.errorf("Rollout %s stage %d: the counts say machines are left to send, none is", rollout.id(), stage + 1);
+                        return later(tx, rollout, now);
+                    }
+                    String through = pending.get(pending.size() - 1).machineId();
                     Uni<Void> written = orders.isEmpty() ? Uni.createFrom().voidItem()
                             : issuer.prepare(orders).chain(prepared -> issuer.write(tx, prepared));
                     return written
-                            .chain(() -> rollouts.markIssued(tx, rollout.id(), stage, issued, now))
+                            .chain(() -> rollouts.markIssued(tx, rollout.id(), stage, issued.size(), through, now))
                             .chain(() -> skip(tx, rollout.id(), stage, skipped))
                             .chain(() -> rollouts.update(tx, rollout.id(), rollout.state(), stage, now, null, null, now))
-                            .invoke(() -> metrics.counter("bulwark.rollout.operations.issued").increment(orders.size()));
+                            .invoke(() -> metrics.counter("bulwark.rollout.operations.issued").increment(orders.size()))
+                            .replaceWith(true);
                 }));
     }
 
