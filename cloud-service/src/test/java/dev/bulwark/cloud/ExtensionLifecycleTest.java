@@ -19,12 +19,18 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static dev.bulwark.cloud.support.TestKafka.PATIENCE;
 import static io.restassured.RestAssured.given;
@@ -235,5 +241,39 @@ class ExtensionLifecycleTest {
         List<JsonNode> events = new ArrayList<>();
         Json.tree(body.getBytes(StandardCharsets.UTF_8)).get("value").forEach(events::add);
         return events;
+    }
+
+    /**
+     * Three times as many PUTs at once as the connection pool has connections: each request's transaction must
+     * do all its reads on its own connection. One that took a second connection from the pool inside its
+     * transaction would leave every connection held by a transaction waiting for another, until the pool's
+     * acquisition timeout failed them all.
+     */
+    @Test
+    void manyMorePutsAtOnceThanPooledConnectionsAreAllAccepted() throws Exception {
+        int pooled = ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.max-size", Integer.class);
+        int requests = 3 * pooled;
+        List<FakeMachine> machines = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            machines.add(FakeMachine.registered());
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(requests);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (FakeMachine machine : machines) {
+                answers.add(clients.submit(() -> {
+                    start.await();
+                    return given().contentType(ContentType.JSON).body(Bodies.extension("1.0").toString())
+                            .queryParam("api-version", Arm.API_VERSION).put(machine.extensionPath("logs")).statusCode();
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo(202);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
     }
 }

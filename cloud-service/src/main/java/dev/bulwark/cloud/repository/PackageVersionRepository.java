@@ -3,10 +3,9 @@ package dev.bulwark.cloud.repository;
 import dev.bulwark.cloud.repository.row.CatalogVersionRow;
 import dev.bulwark.cloud.repository.row.PackageVersionRow;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.Locale;
@@ -20,18 +19,16 @@ import static dev.bulwark.cloud.repository.ExtensionRepository.list;
  */
 @ApplicationScoped
 public class PackageVersionRepository {
-    @Inject
-    Pool pool;
 
-    public Uni<PackageVersionRow> find(String publisher, String type, String version) {
-        return pool.preparedQuery("SELECT " + PackageVersionRow.COLUMNS + " FROM package_version"
+    public Uni<PackageVersionRow> find(SqlClient client, String publisher, String type, String version) {
+        return client.preparedQuery("SELECT " + PackageVersionRow.COLUMNS + " FROM package_version"
                         + " WHERE publisher_key = $1 AND type_key = $2 AND version = $3")
                 .execute(Tuple.of(key(publisher), key(type), version))
                 .map(rows -> rows.size() == 0 ? null : PackageVersionRow.of(rows.iterator().next()));
     }
 
-    public Uni<List<PackageVersionRow>> list(String publisher, String type) {
-        return pool.preparedQuery("SELECT " + PackageVersionRow.COLUMNS + " FROM package_version"
+    public Uni<List<PackageVersionRow>> list(SqlClient client, String publisher, String type) {
+        return client.preparedQuery("SELECT " + PackageVersionRow.COLUMNS + " FROM package_version"
                         + " WHERE publisher_key = $1 AND type_key = $2 ORDER BY id")
                 .execute(Tuple.of(key(publisher), key(type)))
                 .map(rows -> ExtensionRepository.list(rows, PackageVersionRow::of));
@@ -42,8 +39,8 @@ public class PackageVersionRepository {
      * not yet written to storage is not current: an operation naming it would send agents a catalog
      * version they cannot get yet.
      */
-    public Uni<CatalogVersionRow> currentCatalog() {
-        return pool.query("SELECT " + CatalogVersionRow.COLUMNS + " FROM catalog_version WHERE served_at IS NOT NULL"
+    public Uni<CatalogVersionRow> currentCatalog(SqlClient client) {
+        return client.query("SELECT " + CatalogVersionRow.COLUMNS + " FROM catalog_version WHERE served_at IS NOT NULL"
                         + " ORDER BY version DESC LIMIT 1")
                 .execute()
                 .map(rows -> rows.size() == 0 ? null : CatalogVersionRow.of(rows.iterator().next()));

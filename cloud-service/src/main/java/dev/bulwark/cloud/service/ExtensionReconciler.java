@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -56,7 +57,7 @@ public class ExtensionReconciler {
             return Uni.createFrom().item(0);
         }
         return pool.withTransaction(tx -> extensions.inStateOn(tx, byMachine.keySet(), ProvisioningState.SUCCEEDED)
-                        .chain(settled -> orders(missing(settled, byMachine)))
+                        .chain(settled -> orders(tx, missing(settled, byMachine)))
                         .chain(orders -> orders.isEmpty() ? Uni.createFrom().item(0)
                                 : issuer.prepare(orders).call(prepared -> issuer.write(tx, prepared)).replaceWith(orders.size())))
                 .invoke(issued -> {
@@ -83,11 +84,11 @@ public class ExtensionReconciler {
      * A version missing from the catalog (data older than publishing) is skipped with a warning: it must not
      * fail the batch, which would stop the report channel.
      */
-    private Uni<List<OperationIssuer.Order>> orders(List<Settled> missing) {
+    private Uni<List<OperationIssuer.Order>> orders(SqlClient tx, List<Settled> missing) {
         return Multi.createFrom().iterable(missing)
                 .onItem().transformToUniAndConcatenate(candidate -> {
                     var extension = candidate.extension();
-                    return extensionService.packageReferences(OperationKind.INSTALL, extension)
+                    return extensionService.packageReferences(tx, OperationKind.INSTALL, extension)
                             .map(refs -> {
                                 LOG.infof("Extension %s on %s reported missing: reinstalling %s/%s %s", extension.name(),
                                         extension.machineId(), extension.publisher(), extension.type(),

@@ -16,6 +16,7 @@ import dev.bulwark.model.crypto.SealedBox;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -49,7 +50,7 @@ public class ExtensionService {
 
     /** PUT: creates or replaces the extension's desired state. */
     public Uni<Accepted> put(ExtensionAddress address, ExtensionRequest request, Requester requester) {
-        return write(address, (machine, existing) -> {
+        return write(address, (tx, machine, existing) -> {
             OperationKind kind = OperationPlanner.kindOfWrite(existing, request.publisher(), request.type(),
                     request.typeHandlerVersion());
             ExtensionRow current = existing != null ? existing : newExtension(machine, address, request);
@@ -57,13 +58,13 @@ public class ExtensionService {
                     request.settings() == null ? null : request.settings().toString(),
                     Boolean.TRUE.equals(request.autoUpgradeMinorVersion()), Boolean.TRUE.equals(request.enableAutomaticUpgrade()),
                     request.forceUpdateTag(), request.location() != null ? request.location() : current.location());
-            return order(machine, desired, kind, ArmOperation.EXTENSION_WRITE, request.protectedSettings(), requester);
+            return order(tx, machine, desired, kind, ArmOperation.EXTENSION_WRITE, request.protectedSettings(), requester);
         });
     }
 
     /** PATCH: changes only the properties given; the extension must exist. */
     public Uni<Accepted> patch(ExtensionAddress address, ExtensionRequest request, Requester requester) {
-        return write(address, (machine, existing) -> {
+        return write(address, (tx, machine, existing) -> {
             if (existing == null) {
                 throw notFound(address);
             }
@@ -76,14 +77,14 @@ public class ExtensionService {
                     request.autoUpgradeMinorVersion() != null ? request.autoUpgradeMinorVersion() : existing.autoUpgradeMinorVersion(),
                     request.enableAutomaticUpgrade() != null ? request.enableAutomaticUpgrade() : existing.enableAutomaticUpgrade(),
                     request.forceUpdateTag() != null ? request.forceUpdateTag() : existing.forceUpdateTag(), existing.location());
-            return order(machine, desired, kind, ArmOperation.EXTENSION_WRITE, request.protectedSettings(), requester);
+            return order(tx, machine, desired, kind, ArmOperation.EXTENSION_WRITE, request.protectedSettings(), requester);
         });
     }
 
     /** DELETE: null when the extension does not exist (ARM answers 204 then). */
     public Uni<Accepted> delete(ExtensionAddress address, Requester requester) {
-        return write(address, (machine, existing) -> existing == null ? Uni.createFrom().nullItem()
-                : order(machine, existing, OperationKind.DELETE, ArmOperation.EXTENSION_DELETE, null, requester));
+        return write(address, (tx, machine, existing) -> existing == null ? Uni.createFrom().nullItem()
+                : order(tx, machine, existing, OperationKind.DELETE, ArmOperation.EXTENSION_DELETE, null, requester));
     }
 
     public Uni<ExtensionRow> get(ExtensionAddress address) {
@@ -98,13 +99,13 @@ public class ExtensionService {
 
     private interface Change {
         /** The operation to issue, or a null item for nothing to do. */
-        Uni<OperationIssuer.Order> apply(MachineRow machine, ExtensionRow existing);
+        Uni<OperationIssuer.Order> apply(SqlClient tx, MachineRow machine, ExtensionRow existing);
     }
 
     private Uni<Accepted> write(ExtensionAddress address, Change change) {
         return pool.withTransaction(tx -> machines.require(tx, address.machine())
                         .chain(machine -> extensions.findByNameForUpdate(tx, machine.resourceId(), address.name())
-                                .chain(existing -> change.apply(machine, existing))
+                                .chain(existing -> change.apply(tx, machine, existing))
                                 .chain(order -> order == null ? Uni.createFrom().<Accepted>nullItem()
                                         : issuer.prepare(List.of(order)).call(prepared -> issuer.write(tx, prepared))
                                         .map(prepared -> new Accepted(prepared.operation(0), prepared.extension(0),
@@ -120,9 +121,9 @@ public class ExtensionService {
      * The operation for one machine: its package references (install and upgrade need a published package)
      * and its protected settings sealed to the machine for this operation, off the event loop.
      */
-    private Uni<OperationIssuer.Order> order(MachineRow machine, ExtensionRow desired, OperationKind kind,
+    private Uni<OperationIssuer.Order> order(SqlClient tx, MachineRow machine, ExtensionRow desired, OperationKind kind,
                                              ArmOperation armOperation, ObjectNode protectedSettings, Requester requester) {
-        return packageReferences(kind, desired)
+        return packageReferences(tx, kind, desired)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(refs -> {
                     UUID operationId = UUID.randomUUID();
@@ -135,11 +136,11 @@ public class ExtensionService {
     }
 
     /** Install and upgrade need a published package; update (same version) and delete need none. */
-    Uni<Optional<PackageLocator.PackageReferences>> packageReferences(OperationKind kind, ExtensionRow extension) {
+    Uni<Optional<PackageLocator.PackageReferences>> packageReferences(SqlClient client, OperationKind kind, ExtensionRow extension) {
         if (kind != OperationKind.INSTALL && kind != OperationKind.UPGRADE) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return packages.locate(new ExtensionId(extension.publisher(), extension.type()), extension.typeHandlerVersion())
+        return packages.locate(client, new ExtensionId(extension.publisher(), extension.type()), extension.typeHandlerVersion())
                 .invoke(found -> {
                     if (found.isEmpty()) {
                         throw versionNotFound(extension.publisher(), extension.type(), extension.typeHandlerVersion(),

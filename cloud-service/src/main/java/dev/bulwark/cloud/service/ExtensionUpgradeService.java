@@ -9,6 +9,7 @@ import dev.bulwark.model.OperationKind;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -42,14 +43,14 @@ public class ExtensionUpgradeService {
     public Uni<ExtensionService.Accepted> upgrade(MachineAddress address, List<UpgradeTarget> targets, Requester requester) {
         return pool.withTransaction(tx -> machines.require(tx, address)
                         .chain(machine -> extensions.listByMachineForUpdate(tx, machine.resourceId())
-                                .chain(installed -> orders(machine, plan(installed, targets), requester))
+                                .chain(installed -> orders(tx, machine, plan(installed, targets), requester))
                                 .chain(orders -> issuer.prepare(orders).call(prepared -> issuer.write(tx, prepared))
                                         .map(prepared -> new ExtensionService.Accepted(prepared.operation(0),
                                                 prepared.extension(0), machine.location())))))
                 .invoke(relay::wake);
     }
 
-    private Uni<List<OperationIssuer.Order>> orders(MachineRow machine, Map<ExtensionRow, String> plan, Requester requester) {
+    private Uni<List<OperationIssuer.Order>> orders(SqlClient tx, MachineRow machine, Map<ExtensionRow, String> plan, Requester requester) {
         UUID asyncOperationId = UUID.randomUUID();
         return Multi.createFrom().iterable(plan.entrySet())
                 .onItem().transformToUniAndConcatenate(step -> {
@@ -58,7 +59,7 @@ public class ExtensionUpgradeService {
                     ExtensionRow desired = extension.desired(step.getValue(), extension.settings(),
                             extension.autoUpgradeMinorVersion(), extension.enableAutomaticUpgrade(), extension.forceUpdateTag(),
                             extension.location());
-                    return extensionService.packageReferences(kind, desired).map(refs -> new OperationIssuer.Order(machine,
+                    return extensionService.packageReferences(tx, kind, desired).map(refs -> new OperationIssuer.Order(machine,
                             desired, kind, ArmOperation.UPGRADE_EXTENSIONS, UUID.randomUUID(), null, refs, requester,
                             asyncOperationId, null, null));
                 })

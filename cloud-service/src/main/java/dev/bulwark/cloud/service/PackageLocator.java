@@ -4,6 +4,7 @@ import dev.bulwark.model.CatalogRef;
 import dev.bulwark.model.ExtensionId;
 import dev.bulwark.model.PackageRef;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 import java.util.Optional;
 
@@ -15,8 +16,11 @@ import java.util.Optional;
  */
 public interface PackageLocator {
 
-    /** Empty when this publisher/type/version was never published. */
-    Uni<Optional<PackageReferences>> locate(ExtensionId extension, String version);
+    /**
+     * Empty when this publisher/type/version was never published. Reads through {@code client}: inside a
+     * transaction, its own connection (a second one from the pool per request would exhaust the pool under load).
+     */
+    Uni<Optional<PackageReferences>> locate(SqlClient client, ExtensionId extension, String version);
 
     record PackageReferences(PackageRef packageRef, CatalogRef catalog) {
     }

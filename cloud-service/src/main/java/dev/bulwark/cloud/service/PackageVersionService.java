@@ -5,6 +5,7 @@ import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.cloud.repository.PackageVersionRepository;
 import dev.bulwark.cloud.repository.row.CatalogVersionRow;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -14,21 +15,23 @@ import java.util.List;
 @ApplicationScoped
 public class PackageVersionService {
     @Inject
+    Pool pool;
+    @Inject
     PackageVersionRepository packages;
 
     public Uni<List<PublishedPackage>> list(PackageVersionAddress type) {
-        return packages.list(type.publisher(), type.type()).map(found -> found.stream().map(PublishedPackage::of).toList());
+        return packages.list(pool, type.publisher(), type.type()).map(found -> found.stream().map(PublishedPackage::of).toList());
     }
 
     public Uni<PublishedPackage> get(PackageVersionAddress address) {
-        return packages.find(address.publisher(), address.type(), address.version())
+        return packages.find(pool, address.publisher(), address.type(), address.version())
                 .onItem().ifNull().failWith(() -> new ApiException(ArmErrorCode.ResourceNotFound, "Extension "
                         + address.publisher() + "/" + address.type() + " version " + address.version() + " is not published."))
                 .map(PublishedPackage::of);
     }
 
     public Uni<CatalogVersionRow> currentCatalog() {
-        return packages.currentCatalog().onItem().ifNull().failWith(() -> new ApiException(ArmErrorCode.ResourceNotFound,
+        return packages.currentCatalog(pool).onItem().ifNull().failWith(() -> new ApiException(ArmErrorCode.ResourceNotFound,
                 "No catalog has been issued yet."));
     }
 }

@@ -7,6 +7,7 @@ import dev.bulwark.model.CatalogRef;
 import dev.bulwark.model.ExtensionId;
 import dev.bulwark.model.PackageRef;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -26,10 +27,10 @@ public class PublishedPackages implements PackageLocator {
     StorageServer storage;
 
     @Override
-    public Uni<Optional<PackageReferences>> locate(ExtensionId extension, String version) {
-        return packages.find(extension.publisher(), extension.type(), version).chain(found -> found == null
+    public Uni<Optional<PackageReferences>> locate(SqlClient client, ExtensionId extension, String version) {
+        return packages.find(client, extension.publisher(), extension.type(), version).chain(found -> found == null
                 ? Uni.createFrom().item(Optional.<PackageReferences>empty())
-                : packages.currentCatalog().map(catalog -> Optional.of(new PackageReferences(
+                : packages.currentCatalog(client).map(catalog -> Optional.of(new PackageReferences(
                         new PackageRef(storage.objectUrl(found.storageObject()), found.sha256(), found.length()),
                         new CatalogRef(storage.objectUrl(StorageObjects.CATALOG),
                                 // Never below the first version listing the package (storage catches up at once).

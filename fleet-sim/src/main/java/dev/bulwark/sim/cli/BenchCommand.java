@@ -58,13 +58,23 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Where to write the report (default: .bulwark/reports/bench-<machines>.json).")
     Path json;
 
+    @Option(names = "--warm-up", description = "Operations of unmeasured installs first (rollouts of at most the fleet's"
+            + " size), so that every JVM's JIT compiler is at its steady state when the measured one starts"
+            + " (default ${DEFAULT-VALUE}; 0: none).")
+    int warmUp = 30_000;
+
+    @Option(names = "--work", description = "Directory for the servers' data and logs, emptied first (default: ${DEFAULT-VALUE}).")
+    Path work = Path.of(".bulwark/bench");
+
     @Override
     public Integer call() throws Exception {
         Path root = BulwarkSystem.checkout();
-        Path work = root.resolve(".bulwark/bench");
+        Path work = root.resolve(this.work).toAbsolutePath().normalize();
         delete(work);
         // 100,000 machines are a million small files: on tmpfs they cost no disk I/O (same files, same code).
-        Path fleetHomes = Files.isDirectory(SHARED_MEMORY) ? SHARED_MEMORY.resolve("bulwark-bench") : work;
+        // The name follows the work directory, so that a run killed before it could clean up is cleaned by the next.
+        Path fleetHomes = Files.isDirectory(SHARED_MEMORY)
+                ? SHARED_MEMORY.resolve("bulwark-bench-" + Integer.toHexString(work.hashCode())) : work.resolve("fleet");
         delete(fleetHomes);
         Scenario rules = Scenario.read(scenario);
         Background background = Background.in(work);
@@ -89,6 +99,10 @@ public final class BenchCommand implements Callable<Integer> {
             say(String.format("Connected and reported in %.0f s.", (System.nanoTime() - connecting) / 1e9));
             awaitCloudSeesEveryReport(api, rules);
 
+            for (int left = warmUp; left > 0; left -= machines) {
+                say("Warm-up (not measured): install on " + Math.min(left, machines) + " machines...");
+                RolloutWorkload.warmUp(api, rules, Math.min(left, machines), Duration.ofMinutes(30));
+            }
             say("Fleet-wide install of " + rules.extension().id() + " on " + machines + " machines (one rollout)...");
             Instant startedAt = Instant.now();
             ProcessCpu before = ProcessCpu.sample(background.started(), work);
@@ -111,9 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
             return Reports.exitCode(result);
         } finally {
             stopQuietly(background);
-            if (!fleetHomes.equals(work)) {
-                delete(fleetHomes);
-            }
+            delete(fleetHomes);
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
     }

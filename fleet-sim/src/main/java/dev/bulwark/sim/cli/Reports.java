@@ -17,7 +17,7 @@ final class Reports {
     }
 
     static RunReport write(Path json, Scenario scenario, RunResult result, int machines, Double baselineSeconds,
-                           Long heapUsedBytes, int cloudReplicas, int agentHosts, Instant startedAt,
+                           Long heapUsedBytes, Integer cloudReplicas, Integer agentHosts, Instant startedAt,
                            Map<String, Double> cpuMsPerOperation) throws IOException {
         Files.createDirectories(json.toAbsolutePath().getParent());
         Path chart = RunChart.write(json.resolveSibling(json.getFileName().toString().replaceAll("\\.json$", "") + ".png"),
@@ -30,6 +30,7 @@ final class Reports {
                 .oracle(result.verdict().wrong(), result.verdict().lost(), result.verdict().duplicated())
                 .heapUsedBytes(heapUsedBytes)
                 .cpuMsPerOperation(cpuMsPerOperation)
+                .apiResponses(result.apiResponses())
                 .chart(chart)
                 .build();
         report.write(json);

@@ -17,12 +17,13 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /** {@code sim run SCENARIO}: drives a scenario's workload against a running system and checks every outcome. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Drive a scenario's workload (a rollout, or per-machine PUTs at a rate) against the system"
+        description = "Drive a scenario's workload (a rollout, or per-machine PUTs) against the system"
                 + " ./bulwark up started; check every outcome against each machine's own rules; write a JSON report and a PNG chart.")
 public final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Scenario file (default: the one ./bulwark up used).")
@@ -43,23 +44,39 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         UpEnv up = UpEnv.read(env);
-        Scenario scenario = Scenario.read(scenarioFile != null ? scenarioFile : Path.of(up.require(UpEnv.SCENARIO)));
+        Scenario fleetRules = Scenario.read(Path.of(up.require(UpEnv.SCENARIO)));
+        Scenario scenario = scenarioFile != null ? Scenario.read(scenarioFile) : fleetRules;
+        if (!scenario.sameRulesAs(fleetRules)) {
+            // The oracle derives each machine's rules from the scenario: other rules would make right outcomes look wrong.
+            System.err.println("Scenario " + scenario.name() + " gives machines other local rules (seed and rules) than "
+                    + fleetRules.name() + ", which the running fleet has: start it with ./bulwark up --scenario " + scenarioFile);
+            return 2;
+        }
         int fleet = machines != null ? machines : Integer.parseInt(up.require(UpEnv.MACHINES));
         CloudApi api = new CloudApi(up.require(UpEnv.URL), up.require(UpEnv.SUBSCRIPTION), up.require(UpEnv.RESOURCE_GROUP));
         String run = UUID.randomUUID().toString().substring(0, 8);
-        System.out.printf("Scenario %s on %d machines (%s), run %s%n", scenario.name(), fleet,
-                scenario.workload().isRollout() ? "one rollout" : "PUTs at " + scenario.workload().rate() + "/s", run);
+        Scenario.Workload workload = scenario.workload();
+        System.out.printf("Scenario %s on %d machines (%s), run %s%n", scenario.name(), fleet, workload.isRollout() ? "one rollout"
+                : workload.inFlight() != null ? "PUTs, " + workload.inFlight() + " in flight" : "PUTs at " + workload.rate() + "/s", run);
         // CPU per operation of what ./bulwark up started, when it runs here.
         Background background = Background.in(UpMain.UP);
-        ProcessCpu before = ProcessCpu.sample(background.started(), UpMain.UP);
+        List<Background.Started> processes = background.started();
+        ProcessCpu before = ProcessCpu.sample(processes, UpMain.UP);
         ProcessCpu[] after = new ProcessCpu[1];
         Runnable ended = () -> after[0] = ProcessCpu.sample(BenchCommand.startedQuietly(background), UpMain.UP);
-        RunResult result = scenario.workload().isRollout() ? RolloutWorkload.run(api, scenario, fleet, run, timeout, ended)
+        Instant startedAt = Instant.now();
+        RunResult result = workload.isRollout() ? RolloutWorkload.run(api, scenario, fleet, run, timeout, ended)
                 : PutWorkload.run(api, scenario, fleet, run, timeout, ended);
         Path report = json != null ? json : Path.of(".bulwark/reports/run-" + run + ".json");
-        RunReport written = Reports.write(report, scenario, result, fleet, null, null, 1, 1, Instant.now(),
-                before.seconds().isEmpty() ? null : after[0].msPerOperationSince(before, result.operations()));
+        RunReport written = Reports.write(report, scenario, result, fleet, null, null, count(processes, "cloud"),
+                count(processes, "fleet"), startedAt, before.seconds().isEmpty() ? null : after[0].msPerOperationSince(before, result.operations()));
         System.out.println(written.summary());
         return Reports.exitCode(result);
+    }
+
+    /** Null when no process of that kind is known (a system started otherwise than by ./bulwark up). */
+    private static Integer count(List<Background.Started> processes, String kind) {
+        long count = processes.stream().filter(process -> process.name().startsWith(kind)).count();
+        return count == 0 ? null : (int) count;
     }
 }

@@ -6,9 +6,11 @@ import dev.bulwark.model.Json;
 import dev.bulwark.sim.oracle.Expected;
 import dev.bulwark.sim.oracle.ObservedEvent;
 import dev.bulwark.sim.oracle.Oracle;
+import dev.bulwark.sim.report.LatencySummary;
 import dev.bulwark.sim.report.ProgressDisplay;
 import dev.bulwark.sim.report.RunRecorder;
 import dev.bulwark.sim.scenario.Scenario;
+import org.HdrHistogram.ConcurrentHistogram;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,60 +26,83 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Per-machine PUTs at a fixed rate, open loop: each request leaves on schedule whether or not earlier ones
- * were answered, as independent clients would send them, so a slow API shows as latency and backlog rather
- * than as a lower offered rate. Each PUT installs the scenario's extension on a different machine; every
- * outcome is then checked against the oracle from the activity log.
+ * Per-machine PUTs, each installing the scenario's extension on a different machine, for a number of seconds:
+ * <ul>
+ *   <li>open loop at a fixed rate: each request leaves on schedule whether or not earlier ones were answered, as
+ *   independent clients send them, so a slow API shows as latency and backlog rather than as a lower offered
+ *   rate;</li>
+ *   <li>closed loop with a fixed number of requests in flight: the API's own throughput.</li>
+ * </ul>
+ * Every outcome is then checked against the oracle from the activity log; how long the API took to answer each
+ * PUT is recorded too.
  */
 public final class PutWorkload {
+    private static final long HIGHEST_MICROS = Duration.ofMinutes(10).toNanos() / 1000;
+
     private PutWorkload() {
     }
 
     /** @param ended called once every outcome is in the activity log, before they are checked */
     public static RunResult run(CloudApi api, Scenario scenario, int machines, String run, Duration timeout, Runnable ended) {
+        Integer inFlight = scenario.workload().inFlight();
         double rate = scenario.workload().rate() == null ? 100 : scenario.workload().rate();
         int seconds = scenario.workload().seconds() == null ? 30 : scenario.workload().seconds();
-        int requests = (int) Math.min(machines, Math.round(rate * seconds));
+        int limit = inFlight != null ? machines : (int) Math.min(machines, Math.round(rate * seconds));
+        Semaphore window = new Semaphore(inFlight != null ? inFlight : Integer.MAX_VALUE);
         String extension = scenario.extension().name() + "-" + run;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Set<String> correlations = ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();
+        ConcurrentHistogram responses = new ConcurrentHistogram(HIGHEST_MICROS, 3);
+        List<CompletableFuture<?>> sent = new ArrayList<>();
         Instant start = Instant.now();
+        long first = System.nanoTime();
         long intervalNanos = (long) (1e9 / rate);
-        CompletableFuture<?>[] sent = new CompletableFuture<?>[requests];
-        try (ProgressDisplay progress = new ProgressDisplay("PUTs at " + rate + "/s", requests)) {
-            long first = System.nanoTime();
-            for (int i = 0; i < requests; i++) {
-                long due = first + i * intervalNanos;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    RolloutWorkload.sleep(Duration.ofNanos(wait));
+        long endNanos = first + Duration.ofSeconds(seconds).toNanos();
+        String title = inFlight != null ? "PUTs, " + inFlight + " in flight" : "PUTs at " + rate + "/s";
+        try (ProgressDisplay progress = new ProgressDisplay(title, limit)) {
+            for (int i = 0; i < limit; i++) {
+                if (inFlight != null) {
+                    if (System.nanoTime() - endNanos > 0) {
+                        break;
+                    }
+                    window.acquireUninterruptibly();
+                } else {
+                    long wait = first + i * intervalNanos - System.nanoTime();
+                    if (wait > 0) {
+                        RolloutWorkload.sleep(Duration.ofNanos(wait));
+                    }
                 }
                 String correlation = UUID.randomUUID().toString();
                 correlations.add(correlation);
-                sent[i] = http.sendAsync(request(api, scenario, Scenario.machineName(i + 1), extension, correlation),
-                        HttpResponse.BodyHandlers.discarding()).thenAccept(response -> {
-                    if (response.statusCode() != 202) {
+                long sentAt = System.nanoTime();
+                sent.add(http.sendAsync(request(api, scenario, Scenario.machineName(i + 1), extension, correlation),
+                        HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                    responses.recordValue(Math.min(HIGHEST_MICROS, (System.nanoTime() - sentAt) / 1000));
+                    window.release();
+                    if (error != null || response.statusCode() != 202) {
                         refused.incrementAndGet();
                     }
-                });
+                }));
                 progress.update(i + 1, refused.get() == 0 ? "" : refused.get() + " refused");
             }
         }
-        CompletableFuture.allOf(sent).join();
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).exceptionally(error -> null).join();
+        int requests = sent.size();
         Map<String, Expected> expected = new LinkedHashMap<>(RolloutWorkload.expected(scenario, requests));
         String filter = "eventTimestamp ge '" + start.minusSeconds(1) + "' and resourceGroupName eq '" + api.resourceGroup() + "'";
-        List<ObservedEvent> events = awaitOutcomes(api, filter, correlations, requests, timeout);
+        List<ObservedEvent> events = awaitOutcomes(api, filter, correlations, requests - refused.get(), timeout);
         ended.run();
         RunRecorder recorder = new RunRecorder(start);
         Oracle.Verdict verdict = Oracle.check(expected, events,
                 (accept, finish) -> recorder.record(accept.eventTimestamp(), finish.eventTimestamp()));
         Instant last = events.stream().map(ObservedEvent::eventTimestamp).max(Instant::compareTo).orElse(Instant.now());
         return new RunResult(requests, Duration.between(start, last).toMillis() / 1000.0, verdict, recorder,
-                refused.get() == 0 ? null : refused.get() + " PUTs were refused");
+                LatencySummary.of(responses), refused.get() == 0 ? null : refused.get() + " PUTs were refused");
     }
 
     /** Waits until every request has its outcome in the activity log, or the timeout; returns what is there. */

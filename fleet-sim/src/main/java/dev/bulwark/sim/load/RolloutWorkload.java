@@ -1,6 +1,7 @@
 package dev.bulwark.sim.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.e2e.CloudApi;
 import dev.bulwark.model.Json;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * One fleet-wide install: a single rollout request for every machine of the fleet's resource group, followed
@@ -55,7 +57,28 @@ public final class RolloutWorkload {
         String state = status.path("properties").path("provisioningState").asText();
         String note = "Succeeded".equals(state) ? null
                 : "the rollout ended " + state + ": " + status.path("properties").path("message").asText();
-        return new RunResult(machines, Duration.between(start, last).toMillis() / 1000.0, verdict, recorder, note);
+        return new RunResult(machines, Duration.between(start, last).toMillis() / 1000.0, verdict, recorder, null, note);
+    }
+
+    /**
+     * A rollout of the same shape on the first {@code count} machines, under its own extension name, that is not
+     * measured: it brings every JVM's JIT compiler to its steady state, as a benchmark's warm-up does.
+     */
+    public static void warmUp(CloudApi api, Scenario scenario, int count, Duration timeout) {
+        String name = "warmup-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode body = body(scenario, scenario.extension().name() + "-" + name);
+        ArrayNode listed = ((ObjectNode) body.get("properties")).putObject("target").putArray("machines");
+        for (int index = 1; index <= count; index++) {
+            listed.add(Scenario.machineName(index));
+        }
+        CloudApi.Response accepted = api.putRollout(name, body);
+        if (accepted.status() != 202) {
+            throw new IllegalStateException("the warm-up rollout was refused (HTTP " + accepted.status() + "): " + accepted.body());
+        }
+        JsonNode status = follow(api, name, count, timeout);
+        if (!"Succeeded".equals(status.path("properties").path("provisioningState").asText())) {
+            throw new IllegalStateException("the warm-up rollout did not succeed: " + status);
+        }
     }
 
     /** What each machine's own rules give for an install of the scenario's extension. */

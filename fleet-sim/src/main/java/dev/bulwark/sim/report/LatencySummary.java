@@ -3,8 +3,8 @@ package dev.bulwark.sim.report;
 import org.HdrHistogram.AbstractHistogram;
 
 /**
- * How long operations took, from the API accepting them to their outcome in the activity log, in
- * milliseconds. All zero when nothing was recorded.
+ * A latency distribution in milliseconds: how long operations took from the API accepting them to their outcome
+ * in the activity log, or how long the API took to answer. All zero when nothing was recorded.
  */
 public record LatencySummary(long count, double p50Ms, double p90Ms, double p99Ms, double p999Ms,
                              double maxMs, double meanMs) {
@@ -12,7 +12,7 @@ public record LatencySummary(long count, double p50Ms, double p90Ms, double p99M
     static final LatencySummary NONE = new LatencySummary(0, 0, 0, 0, 0, 0, 0);
 
     /** Reads a histogram of microseconds. */
-    static LatencySummary of(AbstractHistogram micros) {
+    public static LatencySummary of(AbstractHistogram micros) {
         if (micros.getTotalCount() == 0) {
             return NONE;
         }

@@ -41,16 +41,18 @@ import dev.bulwark.model.Json;
  * @param heapUsedBytes   heap used by the fleet's processes after a full GC at the end of the run
  * @param chart           path of the PNG drawn by {@link RunChart}
  * @param cpuMsPerOperation CPU time each process spent during the run, per operation (ms), by process
+ * @param apiResponses    how long the API took to answer each request, for per-machine PUTs; null for a rollout
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"scenario", "startedAt", "machines", "cloudReplicas", "agentHosts", "operations", "seconds",
         "opsPerSecond", "baselineSeconds", "ratio", "wrong", "lost", "duplicated",
-        "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs", "heapUsedBytes", "chart", "cpuMsPerOperation"})
+        "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs", "heapUsedBytes", "chart", "cpuMsPerOperation", "apiResponses"})
 public record RunReport(String scenario, Instant startedAt, int machines, Integer cloudReplicas, Integer agentHosts,
                         long operations, double seconds, Double baselineSeconds,
                         Long wrong, Long lost, Long duplicated,
                         double p50Ms, double p90Ms, double p99Ms, double p999Ms, double maxMs,
-                        Long heapUsedBytes, String chart, Map<String, Double> cpuMsPerOperation) {
+                        Long heapUsedBytes, String chart, Map<String, Double> cpuMsPerOperation,
+                        LatencySummary apiResponses) {
 
     /** The house codec (ISO-8601 instants), indented, and keeping nulls that the house codec drops. */
     private static final ObjectMapper MAPPER = Json.MAPPER.copy()
@@ -108,6 +110,10 @@ public record RunReport(String scenario, Instant startedAt, int machines, Intege
                 baselineSeconds, ratio(), seconds / baselineSeconds)));
         rows.add(row("latency", format("p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
                 p50Ms, p90Ms, p99Ms, p999Ms, maxMs)));
+        if (apiResponses != null) {
+            rows.add(row("API answers", format("p50 %.1f ms, p99 %.1f ms, max %.1f ms (each PUT's 202)",
+                    apiResponses.p50Ms(), apiResponses.p99Ms(), apiResponses.maxMs())));
+        }
         rows.add(row("oracle", wrong == null && lost == null && duplicated == null ? "not run"
                 : "wrong " + orUnknown(wrong) + ", lost " + orUnknown(lost) + ", duplicated " + orUnknown(duplicated)));
         rows.add(row("heap used", heapUsedBytes == null ? "not measured"
@@ -143,7 +149,7 @@ public record RunReport(String scenario, Instant startedAt, int machines, Intege
         return String.format(Locale.ROOT, pattern, args);
     }
 
-    /** Names each figure, as a 18-argument constructor cannot; unset figures stay null (or zero). */
+    /** Names each figure, as a 20-argument constructor cannot; unset figures stay null (or zero). */
     public static final class Builder {
         private final String scenario;
         private final Instant startedAt;
@@ -160,6 +166,7 @@ public record RunReport(String scenario, Instant startedAt, int machines, Intege
         private Long heapUsedBytes;
         private Map<String, Double> cpuMsPerOperation;
         private String chart;
+        private LatencySummary apiResponses;
 
         private Builder(String scenario, Instant startedAt) {
             this.scenario = scenario;
@@ -213,10 +220,15 @@ public record RunReport(String scenario, Instant startedAt, int machines, Intege
             return this;
         }
 
+        public Builder apiResponses(LatencySummary apiResponses) {
+            this.apiResponses = apiResponses;
+            return this;
+        }
+
         public RunReport build() {
             return new RunReport(scenario, startedAt, machines, cloudReplicas, agentHosts, operations, seconds,
                     baselineSeconds, wrong, lost, duplicated, latency.p50Ms(), latency.p90Ms(), latency.p99Ms(),
-                    latency.p999Ms(), latency.maxMs(), heapUsedBytes, chart, cpuMsPerOperation);
+                    latency.p999Ms(), latency.maxMs(), heapUsedBytes, chart, cpuMsPerOperation, apiResponses);
         }
     }
 }

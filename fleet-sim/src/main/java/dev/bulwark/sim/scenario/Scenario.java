@@ -33,8 +33,13 @@ public record Scenario(String name, long seed, int machines, Map<RuleClass, Inte
      * {@code kind} rollout: one fleet-wide install with these stages ({@code {"count": n}} or {@code {"percent": p}}).
      * {@code kind} puts: one PUT per machine at {@code rate} per second, open loop, for {@code seconds}.
      */
+    /**
+     * A rollout ({@code stages}, {@code maxFailurePercent}, {@code pauseBetweenStages}), or per-machine PUTs
+     * ({@code kind} "puts") for {@code seconds}: open loop at {@code rate} per second, or closed loop with
+     * {@code inFlight} requests outstanding.
+     */
     public record Workload(String kind, List<ObjectNode> stages, Integer maxFailurePercent, Duration pauseBetweenStages,
-                           Double rate, Integer seconds) {
+                           Double rate, Integer seconds, Integer inFlight) {
         public boolean isRollout() {
             return !"puts".equals(kind);
         }
@@ -45,7 +50,7 @@ public record Scenario(String name, long seed, int machines, Map<RuleClass, Inte
         if (rules.values().stream().anyMatch(share -> share < 0) || rules.values().stream().mapToInt(i -> i).sum() == 0) {
             throw new IllegalArgumentException("scenario '" + name + "': rule shares must be positive and not all 0");
         }
-        workload = workload == null ? new Workload("rollout", List.of(), 100, Duration.ZERO, null, null) : workload;
+        workload = workload == null ? new Workload("rollout", List.of(), 100, Duration.ZERO, null, null, null) : workload;
     }
 
     public static Scenario read(Path file) throws IOException {
@@ -54,6 +59,11 @@ public record Scenario(String name, long seed, int machines, Map<RuleClass, Inte
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(file + " is not a valid scenario: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** True when machine N has the same local rules under both scenarios (their workloads may differ). */
+    public boolean sameRulesAs(Scenario other) {
+        return seed == other.seed && rules.equals(other.rules);
     }
 
     public Scenario withMachines(int count) {

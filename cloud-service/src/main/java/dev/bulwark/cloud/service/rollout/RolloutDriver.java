@@ -150,7 +150,7 @@ public class RolloutDriver {
         int stage = rollout.currentStage();
         return rollouts.pending(tx, rollout.id(), stage, definition.extensionName().toLowerCase(Locale.ROOT),
                         config.rollout().chunkSize())
-                .chain(pending -> packageReferences(definition).chain(refs -> {
+                .chain(pending -> packageReferences(tx, definition).chain(refs -> {
                     List<OperationIssuer.Order> orders = new ArrayList<>();
                     List<String> issued = new ArrayList<>();
                     Map<String, List<String>> skipped = new TreeMap<>();
@@ -196,11 +196,11 @@ public class RolloutDriver {
     }
 
     /** Install and upgrade (the only kinds that download) use the rollout's version; update and delete need none. */
-    private Uni<Optional<PackageLocator.PackageReferences>> packageReferences(RolloutDefinition definition) {
+    private Uni<Optional<PackageLocator.PackageReferences>> packageReferences(SqlClient tx, RolloutDefinition definition) {
         if (definition.operation() == OperationKind.DELETE || definition.operation() == OperationKind.UPDATE) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return packages.locate(definition.extension(), definition.version());
+        return packages.locate(tx, definition.extension(), definition.version());
     }
 
     private static ExtensionRow desired(RolloutDefinition definition, RolloutPlanner planner, PendingMachine machine) {

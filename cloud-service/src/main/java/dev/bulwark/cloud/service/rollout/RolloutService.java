@@ -168,7 +168,7 @@ public class RolloutService {
         if (definition.operation() != OperationKind.INSTALL && definition.operation() != OperationKind.UPGRADE) {
             return Uni.createFrom().voidItem();
         }
-        return packages.locate(definition.extension(), definition.version())
+        return packages.locate(pool, definition.extension(), definition.version())
                 .invoke(found -> {
                     if (found.isEmpty()) {
                         throw ExtensionService.versionNotFound(definition.publisher(), definition.type(), definition.version(),
