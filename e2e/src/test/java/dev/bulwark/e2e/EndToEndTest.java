@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -192,23 +193,26 @@ class EndToEndTest {
     }
 
     @Test
-    void anExtensionRemovedLocallyIsReinstalledAtTheNextSync() {
+    void anExtensionRemovedLocallyIsReinstalledAtTheNextSync() throws Exception {
         String machine = "e2e-0010";
         api.putExtension(machine, Demo.EXTENSION, Demo.extensionBody());
         assertThat(text(awaitFinal(machine), "properties", "provisioningState")).isEqualTo("Succeeded");
 
-        String removed = cli.runOrThrow("extension", "remove", "--name", Demo.EXTENSION, "--home", home(machine)).output();
-        assertThat(removed).contains(Demo.EXTENSION);
-        assertThat(cli.runOrThrow("extension", "list", "--home", home(machine)).output()).doesNotContain(Demo.EXTENSION);
+        String firstInstalledAt = installedAt(machine);
 
+        String removed = cli.runOrThrow("extension", "remove", "--name", Demo.EXTENSION, "--home", home(machine)).output();
+        assertThat(removed).contains("Extension " + Demo.EXTENSION + " removed locally");
+
+        // The next sync may come at any moment and reinstall it, so a list right after the removal would race
+        // with it. The proof is the cloud's reconciliation and a new installation record.
         String resource = api.extensionPath(machine, Demo.EXTENSION);
-        JsonNode[] events = new JsonNode[1];
+        await().atMost(PATIENCE).until(() -> api.activityLog("resourceUri eq '" + resource + "'").body().get("value")
+                .toString().contains("Bulwark reconciliation"));
         await().atMost(PATIENCE).until(() -> {
-            events[0] = api.activityLog("resourceUri eq '" + resource + "'").body().get("value");
-            return events[0].toString().contains("Bulwark reconciliation");
+            String installedAt = installedAt(machine);
+            return installedAt != null && !installedAt.equals(firstInstalledAt);
         });
-        await().atMost(PATIENCE).until(() -> cli.runOrThrow("extension", "list", "--home", home(machine)).output()
-                .contains(Demo.EXTENSION));
+        assertThat(cli.runOrThrow("extension", "list", "--home", home(machine)).output()).contains(Demo.EXTENSION);
         assertThat(text(awaitFinal(machine), "properties", "provisioningState")).isEqualTo("Succeeded");
     }
 
@@ -255,6 +259,13 @@ class EndToEndTest {
         });
         assertThat(page[0].size()).as("events for %s", filter).isEqualTo(count);
         return page[0];
+    }
+
+    /** When state.json says the extension was installed, or null while it is not installed. */
+    private static String installedAt(String machine) throws IOException {
+        JsonNode record = Json.MAPPER.readTree(Path.of(home(machine)).resolve("state.json").toFile())
+                .path("extensions").path(Demo.EXTENSION);
+        return record.isMissingNode() ? null : record.path("changedAt").asText();
     }
 
     private static String home(String machine) {
