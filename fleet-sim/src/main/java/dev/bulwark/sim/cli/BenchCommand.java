@@ -43,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--machines", description = "Simulated machines (default ${DEFAULT-VALUE}).")
     int machines = 10_000;
 
-    @Option(names = "--scenario", description = "Local rules and extension (default ${DEFAULT-VALUE}).")
+    @Option(names = "--scenario", description = "Local rules and extension, relative to the checkout (default ${DEFAULT-VALUE}).")
     Path scenario = Path.of("examples/scenarios/mixed-rules.json");
 
     @Option(names = "--cloud-replicas", description = "Cloud processes sharing the work (default ${DEFAULT-VALUE}).")
@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE}; 0: none).")
     int warmUp = 30_000;
 
-    @Option(names = "--work", description = "Directory for the servers' data and logs, emptied first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work", description = "Directory for the servers' data and logs, relative to the checkout, emptied first (default: ${DEFAULT-VALUE}).")
     Path work = Path.of(".bulwark/bench");
 
     @Override
@@ -76,6 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path fleetHomes = Files.isDirectory(SHARED_MEMORY)
                 ? SHARED_MEMORY.resolve("bulwark-bench-" + Integer.toHexString(work.hashCode())) : work.resolve("fleet");
         delete(fleetHomes);
+        Path scenario = root.resolve(this.scenario).toAbsolutePath().normalize();
         Scenario rules = Scenario.read(scenario);
         Background background = Background.in(work);
         Thread cleanup = new Thread(() -> stopQuietly(background), "bench-stop");
