@@ -107,6 +107,26 @@ class RolloutTest {
     }
 
     @Test
+    void noMoreMachinesThanMaxInFlightWaitForAnOutcomeAtOnce() throws Exception {
+        try (FakeFleet fleet = FakeFleet.of(10).hold().register()) {
+            put(fleet, "windowed", rollout(r -> { })).then().statusCode(202);
+
+            await().atMost(PATIENCE).until(() -> fleet.received.size() >= 4);
+            Thread.sleep(1_000); // several driver steps: none may send more while the four have no outcome
+            JsonPath waiting = get(fleet, "windowed");
+            assertThat(fleet.received).hasSize(4);
+            assertThat(waiting.getInt("properties.total.running")).isEqualTo(4);
+            assertThat(waiting.getInt("properties.total.pending")).isEqualTo(6);
+
+            fleet.answerHeld();
+            JsonPath done = awaitEnded(fleet, "windowed");
+            assertThat(done.getString("properties.provisioningState")).isEqualTo("Succeeded");
+            assertThat(done.getInt("properties.total.succeeded")).isEqualTo(10);
+            assertThat(names(fleet)).hasSize(10);
+        }
+    }
+
+    @Test
     void aStagePastItsFailureThresholdHaltsTheRolloutAndNothingMoreIsSent() throws Exception {
         try (FakeFleet fleet = FakeFleet.of(8).register()) {
             fleet.failing.addAll(fleet.names());

@@ -65,6 +65,14 @@ public interface CloudConfig {
         @WithDefault("1000")
         int chunkSize();
 
+        /**
+         * Machines of one rollout sent and still without an outcome, at most; the driver sends more as results
+         * arrive. Without it a large stage is sent as fast as the cloud can sign it, and every result then waits
+         * behind the whole stage (latency grows with the fleet, and the projection of results starves).
+         */
+        @WithDefault("5000")
+        int maxInFlight();
+
         /** How often the driver looks at running rollouts besides being woken (pauses, other replicas). */
         @WithDefault("PT0.2S")
         Duration pollInterval();

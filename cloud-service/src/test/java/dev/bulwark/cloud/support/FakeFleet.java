@@ -59,6 +59,9 @@ public final class FakeFleet implements AutoCloseable {
     private final Map<String, Member> members = new LinkedHashMap<>();
     /** Machine names that answer Failed/ExtensionHandlerFailed when their rules allow the operation. */
     public final Set<String> failing = ConcurrentHashMap.newKeySet();
+    /** While true, operations are received but not answered; {@link #answerHeld()} answers them. */
+    private boolean holding;
+    private final List<Map.Entry<Member, ExtensionOperation>> held = new ArrayList<>();
     /** Every operation received, in order, as verified. */
     public final List<ExtensionOperation> received = new CopyOnWriteArrayList<>();
     /** Protected settings each machine opened, by operation id. */
@@ -181,20 +184,47 @@ public final class FakeFleet implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     Member member = record.key() == null ? null : members.get(new String(record.key(), StandardCharsets.UTF_8));
                     if (member != null) {
-                        answer(member, record.value());
+                        receive(member, record.value());
                     }
                 }
             }
         }
     }
 
-    private void answer(Member member, byte[] value) {
+    /** From now on, operations are received (and verified) but answered only by {@link #answerHeld()}. */
+    public FakeFleet hold() {
+        synchronized (held) {
+            holding = true;
+        }
+        return this;
+    }
+
+    /** Answers every operation held so far, and those to come at once. */
+    public void answerHeld() {
+        synchronized (held) {
+            holding = false;
+            held.forEach(entry -> answer(entry.getKey(), entry.getValue()));
+            held.clear();
+        }
+    }
+
+    private void receive(Member member, byte[] value) {
         JsonNode tree = Json.tree(value);
         if (!verifier.verify(tree)) {
             throw new IllegalStateException("an operation for " + member.name + " does not verify");
         }
         ExtensionOperation operation = Json.decodeTree(tree, ExtensionOperation.class, ExtensionOperation.SCHEMA_VERSION);
         received.add(operation);
+        synchronized (held) {
+            if (holding) {
+                held.add(Map.entry(member, operation));
+                return;
+            }
+        }
+        answer(member, operation);
+    }
+
+    private void answer(Member member, ExtensionOperation operation) {
         if (operation.extension().protectedSettings() != null) {
             try {
                 opened.put(operation.operationId(), new String(SealedBox.open(operation.extension().protectedSettings(),

@@ -41,7 +41,8 @@ import java.util.UUID;
 
 /**
  * Moves running rollouts forward, one step per transaction: issue the next chunk of the current stage
- * (one batch-signed outbox row for up to {@code bulwark.cloud.rollout.chunk-size} machines), or, once every
+ * (one batch-signed outbox row for up to {@code bulwark.cloud.rollout.chunk-size} machines, never more than
+ * {@code max-in-flight} machines without an outcome), or, once every
  * machine of the stage has an outcome, halt on too many failures, finish, or go on to the next stage after
  * the pause. Canceling skips what was not sent. A rollout row is locked while a step runs ({@code SKIP
  * LOCKED}), so replicas share the rollouts and never step one at the same time.
@@ -114,10 +115,11 @@ public class RolloutDriver {
                                 : finish(tx, rollout, RolloutStates.CANCELED, null, now);
                     }
                     RolloutStatus.Counts stage = status.stages().get(rollout.currentStage()).counts();
-                    if (stage.pending() > 0) {
-                        return issueChunk(tx, rollout, definition, now);
+                    int room = config.rollout().maxInFlight() - status.total().running();
+                    if (stage.pending() > 0 && room > 0) {
+                        return issueChunk(tx, rollout, definition, Math.min(room, config.rollout().chunkSize()), now);
                     }
-                    if (stage.running() > 0) {
+                    if (stage.pending() > 0 || stage.running() > 0) {
                         return later(tx, rollout, now);
                     }
                     return stageDone(tx, rollout, definition, stage, now);
@@ -144,12 +146,11 @@ public class RolloutDriver {
                 .replaceWith(true);
     }
 
-    /** Issues up to one chunk of the current stage's machines not sent yet, as one batch of operations. */
-    private Uni<Boolean> issueChunk(SqlClient tx, RolloutRow rollout, RolloutDefinition definition, Instant now) {
+    /** Issues up to {@code size} of the current stage's machines not sent yet, as one batch of operations. */
+    private Uni<Boolean> issueChunk(SqlClient tx, RolloutRow rollout, RolloutDefinition definition, int size, Instant now) {
         RolloutPlanner planner = new RolloutPlanner(definition);
         int stage = rollout.currentStage();
-        return rollouts.pending(tx, rollout.id(), stage, definition.extensionName().toLowerCase(Locale.ROOT),
-                        config.rollout().chunkSize())
+        return rollouts.pending(tx, rollout.id(), stage, definition.extensionName().toLowerCase(Locale.ROOT), size)
                 .chain(pending -> packageReferences(tx, definition).chain(refs -> {
                     List<OperationIssuer.Order> orders = new ArrayList<>();
                     List<String> issued = new ArrayList<>();
