@@ -73,8 +73,11 @@ public class RolloutRepository {
     public record Tally(int stage, String state, String errorCode, String prediction, int count) {
     }
 
-    /** One stage: its size, how many of its operations were sent, when it started and ended. */
-    public record Stage(int stage, int machines, int issued, Instant startTime, Instant endTime) {
+    /**
+     * One stage: its size, how many of its operations were sent, the last machine id handled (the machines
+     * after it in id order are not sent yet), when it started and ended.
+     */
+    public record Stage(int stage, int machines, int issued, String issuedThrough, Instant startTime, Instant endTime) {
     }
 
     public Uni<RolloutRow> findByName(SqlClient client, String subscriptionId, String nameKey, boolean lock) {
@@ -182,11 +185,11 @@ public class RolloutRepository {
     }
 
     public Uni<List<Stage>> stages(SqlClient client, UUID rolloutId) {
-        return client.preparedQuery("SELECT stage, machines, issued, start_time, end_time FROM rollout_stage"
+        return client.preparedQuery("SELECT stage, machines, issued, issued_through, start_time, end_time FROM rollout_stage"
                         + " WHERE rollout_id = $1 ORDER BY stage")
                 .execute(Tuple.of(rolloutId))
                 .map(rows -> list(rows, row -> new Stage(row.getInteger(0), row.getInteger(1), row.getInteger(2),
-                        Sql.instant(row, 3), Sql.instant(row, 4))));
+                        row.getString(3), Sql.instant(row, 4), Sql.instant(row, 5))));
     }
 
     public Uni<List<Tally>> tallies(SqlClient client, UUID rolloutId) {
@@ -197,20 +200,25 @@ public class RolloutRepository {
     }
 
     /**
-     * The next {@code limit} machines of a stage not issued yet (after the stage's cursor), with their machine
-     * and extension as they are now. The caller holds the rollout's row lock, so no other step issues them.
+     * The next {@code limit} machines of a stage not issued yet (after the stage's cursor {@code after}, its
+     * {@link Stage#issuedThrough()}), with their machine and extension as they are now. The caller holds the
+     * rollout's row lock, so no other step issues them.
      */
-    public Uni<List<PendingMachine>> pending(SqlClient transaction, UUID rolloutId, int stage, String extensionNameKey, int limit) {
+    public Uni<List<PendingMachine>> pending(SqlClient transaction, UUID rolloutId, int stage, String after,
+                                             String extensionNameKey, int limit) {
         int extensionStart = 3 + MachineRow.COLUMNS.split(",").length;
         return transaction.preparedQuery("SELECT rm.machine_id, rm.operation_id, rm.sealed_settings, "
                         + prefixed("m", MachineRow.COLUMNS) + ", " + prefixed("e", ExtensionRow.COLUMNS)
-                        + " FROM rollout_stage s JOIN rollout_machine rm ON rm.rollout_id = s.rollout_id AND rm.stage = s.stage"
-                        + " AND rm.machine_id > s.issued_through"
+                        + " FROM rollout_machine rm"
                         + " LEFT JOIN machine m ON m.resource_id = rm.machine_id"
                         + " LEFT JOIN extension e ON e.machine_id = rm.machine_id AND e.name_key = $3"
-                        + " WHERE s.rollout_id = $1 AND s.stage = $2 AND rm.state = '" + RolloutStates.PENDING + "'"
+                        // The cursor is a parameter, so the plan is an index range scan from it. Read from
+                        // rollout_stage in the same statement it was a join filter: every chunk walked past all the
+                        // machines sent before it (1.5 s a chunk half way through a 100,000-machine stage).
+                        + " WHERE rm.rollout_id = $1 AND rm.stage = $2 AND rm.machine_id > $5"
+                        + " AND rm.state = '" + RolloutStates.PENDING + "'"
                         + " ORDER BY rm.machine_id LIMIT $4")
-                .execute(Tuple.of(rolloutId, stage, extensionNameKey, limit))
+                .execute(Tuple.of(rolloutId, stage, extensionNameKey, limit, after))
                 .map(rows -> list(rows, row -> new PendingMachine(row.getString(0), row.getUUID(1), row.getString(2),
                         row.getValue(3) == null ? null : MachineRow.of(row, 3), ExtensionRow.of(row, extensionStart))));
     }

@@ -117,7 +117,8 @@ public class RolloutDriver {
                     RolloutStatus.Counts stage = status.stages().get(rollout.currentStage()).counts();
                     int room = config.rollout().maxInFlight() - status.total().running();
                     if (stage.pending() > 0 && room > 0) {
-                        return issueChunk(tx, rollout, definition, Math.min(room, config.rollout().chunkSize()), now);
+                        return issueChunk(tx, rollout, definition, stages.get(rollout.currentStage()).issuedThrough(),
+                                Math.min(room, config.rollout().chunkSize()), now);
                     }
                     if (stage.pending() > 0 || stage.running() > 0) {
                         return later(tx, rollout, now);
@@ -146,11 +147,12 @@ public class RolloutDriver {
                 .replaceWith(true);
     }
 
-    /** Issues up to {@code size} of the current stage's machines not sent yet, as one batch of operations. */
-    private Uni<Boolean> issueChunk(SqlClient tx, RolloutRow rollout, RolloutDefinition definition, int size, Instant now) {
+    /** Issues up to {@code size} of the current stage's machines after {@code cursor}, as one batch of operations. */
+    private Uni<Boolean> issueChunk(SqlClient tx, RolloutRow rollout, RolloutDefinition definition, String cursor, int size,
+                                    Instant now) {
         RolloutPlanner planner = new RolloutPlanner(definition);
         int stage = rollout.currentStage();
-        return rollouts.pending(tx, rollout.id(), stage, definition.extensionName().toLowerCase(Locale.ROOT), size)
+        return rollouts.pending(tx, rollout.id(), stage, cursor, definition.extensionName().toLowerCase(Locale.ROOT), size)
                 .chain(pending -> packageReferences(tx, definition).chain(refs -> {
                     List<OperationIssuer.Order> orders = new ArrayList<>();
                     List<String> issued = new ArrayList<>();
