@@ -25,7 +25,9 @@ public final class CloudApi {
     private final String baseUrl;
     private final String subscription;
     private final String resourceGroup;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: over plain http the JDK client tries an h2c upgrade, and a 4 MB activity-log page on an upgraded
+    // connection failed with "Frame type(110) ... exceeds MAX_FRAME_SIZE" under load.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     public CloudApi(String baseUrl, String subscription, String resourceGroup) {
         this.baseUrl = baseUrl;

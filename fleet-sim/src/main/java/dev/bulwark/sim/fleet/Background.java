@@ -26,7 +26,7 @@ import java.util.Optional;
  * listed with its pid in {@code <dir>/processes}, which {@code down} and {@code status} read.
  */
 public final class Background {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path dir;
 
