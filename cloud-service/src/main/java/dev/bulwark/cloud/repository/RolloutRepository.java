@@ -209,15 +209,16 @@ public class RolloutRepository {
         int extensionStart = 3 + MachineRow.COLUMNS.split(",").length;
         return transaction.preparedQuery("SELECT rm.machine_id, rm.operation_id, rm.sealed_settings, "
                         + prefixed("m", MachineRow.COLUMNS) + ", " + prefixed("e", ExtensionRow.COLUMNS)
-                        + " FROM rollout_machine rm"
+                        // The chunk is chosen first, by an index range scan from the cursor (a parameter), and only
+                        // its rows are joined. Joined in one flat query, a stage of new rows (statistics not yet
+                        // analyzed) got a merge join from the start of the machine index and a filtered scan of every
+                        // extension: 3 s a chunk half way through 100,000 machines, against 85 ms.
+                        + " FROM (SELECT machine_id, operation_id, sealed_settings FROM rollout_machine"
+                        + " WHERE rollout_id = $1 AND stage = $2 AND machine_id > $5 AND state = '" + RolloutStates.PENDING + "'"
+                        + " ORDER BY machine_id LIMIT $4) rm"
                         + " LEFT JOIN machine m ON m.resource_id = rm.machine_id"
                         + " LEFT JOIN extension e ON e.machine_id = rm.machine_id AND e.name_key = $3"
-                        // The cursor is a parameter, so the plan is an index range scan from it. Read from
-                        // rollout_stage in the same statement it was a join filter: every chunk walked past all the
-                        // machines sent before it (1.5 s a chunk half way through a 100,000-machine stage).
-                        + " WHERE rm.rollout_id = $1 AND rm.stage = $2 AND rm.machine_id > $5"
-                        + " AND rm.state = '" + RolloutStates.PENDING + "'"
-                        + " ORDER BY rm.machine_id LIMIT $4")
+                        + " ORDER BY rm.machine_id")
                 .execute(Tuple.of(rolloutId, stage, extensionNameKey, limit, after))
                 .map(rows -> list(rows, row -> new PendingMachine(row.getString(0), row.getUUID(1), row.getString(2),
                         row.getValue(3) == null ? null : MachineRow.of(row, 3), ExtensionRow.of(row, extensionStart))));
