@@ -70,7 +70,7 @@ public interface CloudConfig {
          * arrive. Without it a large stage is sent as fast as the cloud can sign it, and every result then waits
          * behind the whole stage (latency grows with the fleet, and the projection of results starves).
          */
-        @WithDefault("5000")
+        @WithDefault("2000")
         int maxInFlight();
 
         /** How often the driver looks at running rollouts besides being woken (pauses, other replicas). */
