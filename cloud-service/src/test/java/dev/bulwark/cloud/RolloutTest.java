@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -112,7 +113,8 @@ class RolloutTest {
             put(fleet, "windowed", rollout(r -> { })).then().statusCode(202);
 
             await().atMost(PATIENCE).until(() -> fleet.received.size() >= 4);
-            Thread.sleep(1_000); // several driver steps: none may send more while the four have no outcome
+            // For several driver steps, none may send more while the four have no outcome.
+            await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> fleet.received.size() == 4);
             JsonPath waiting = get(fleet, "windowed");
             assertThat(fleet.received).hasSize(4);
             assertThat(waiting.getInt("properties.total.running")).isEqualTo(4);
