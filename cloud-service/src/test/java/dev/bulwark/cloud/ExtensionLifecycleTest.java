@@ -1,6 +1,7 @@
 package dev.bulwark.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.cloud.support.Tokens;
 import dev.bulwark.cloud.support.Arm;
 import dev.bulwark.cloud.support.Bodies;
 import dev.bulwark.cloud.support.FakeMachine;
@@ -96,7 +97,8 @@ class ExtensionLifecycleTest {
         assertThat(events).extracting(e -> e.at("/status/value").asText()).containsExactlyInAnyOrder("Started", "Succeeded");
         assertThat(events).allSatisfy(e -> {
             assertThat(e.get("correlationId").asText()).isEqualTo(correlationId);
-            assertThat(e.get("caller").asText()).isEqualTo("alice@contoso.test");
+            // The token's principal, never the x-ms-client-principal-name header the request also sent.
+            assertThat(e.get("caller").asText()).isEqualTo(Tokens.TEST_ADMIN);
             assertThat(e.at("/operationName/value").asText()).isEqualTo("Microsoft.HybridCompute/machines/extensions/write");
             assertThat(e.get("resourceId").asText()).isEqualTo(machine.machineId() + "/extensions/logs");
             assertThat(e.get("operationId").asText()).isEqualTo(operationId);

@@ -2,6 +2,7 @@ package dev.bulwark.cloud;
 
 import dev.bulwark.cloud.config.StorageConfig;
 import dev.bulwark.cloud.service.CatalogIssuer;
+import dev.bulwark.cloud.support.Tokens;
 import dev.bulwark.cloud.support.Arm;
 import dev.bulwark.cloud.support.FakeMachine;
 import dev.bulwark.cloud.support.Http;
@@ -183,7 +184,7 @@ class PackagePublishingTest {
         assertError(Packages.upload(PUBLISHER, type, "1.0", new byte[(1 << 20) + 1]), 413, "RequestEntityTooLarge");
         HttpResponse<byte[]> chunked = Http.send(HttpRequest.newBuilder(URI.create(cloud + Packages.versionsPath(PUBLISHER, type)
                         .substring(1) + "/1.0?api-version=" + Arm.API_VERSION)).version(HttpClient.Version.HTTP_1_1)
-                .header("Content-Type", "application/zip")
+                .header("Content-Type", "application/zip").header("Authorization", Tokens.bearer(Tokens.admin()))
                 .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[(1 << 20) + 1]))).build());
         assertThat(chunked.statusCode()).isEqualTo(413);
         assertThat(new JsonPath(new String(chunked.body(), StandardCharsets.UTF_8)).getString("error.code"))

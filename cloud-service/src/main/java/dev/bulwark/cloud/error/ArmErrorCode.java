@@ -9,6 +9,14 @@ import jakarta.ws.rs.core.Response.Status;
 public enum ArmErrorCode {
     /** {@code api-version} is missing or not one this API serves. */
     InvalidApiVersionParameter(Status.BAD_REQUEST),
+    /** No {@code Authorization} header, or an onboarding secret that is unknown, expired or used up. */
+    AuthenticationFailed(Status.UNAUTHORIZED),
+    /** A bearer token that is malformed or not signed by the configured issuer for this audience. */
+    InvalidAuthenticationToken(Status.UNAUTHORIZED),
+    /** A bearer token past its expiry. */
+    ExpiredAuthenticationToken(Status.UNAUTHORIZED),
+    /** The caller's role assignments do not allow the action at the scope; the message names both. */
+    AuthorizationFailed(Status.FORBIDDEN),
     /** The body is not JSON, or not a JSON object. */
     InvalidRequestContent(Status.BAD_REQUEST),
     /** A name in the path breaks the naming rule. */

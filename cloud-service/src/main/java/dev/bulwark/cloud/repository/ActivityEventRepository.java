@@ -34,10 +34,10 @@ public class ActivityEventRepository {
         }
         return client.preparedQuery("INSERT INTO activity_event (event_data_id, subscription_id, resource_group,"
                         + " resource_id, correlation_id, operation_id, operation_name, event_name, status, sub_status, level,"
-                        + " caller, event_timestamp, submission_timestamp, status_code, error_code, message)"
+                        + " caller, event_timestamp, submission_timestamp, status_code, error_code, message, authorization_json)"
                         + " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[],"
                         + " $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],"
-                        + " $14::timestamptz[], $15::text[], $16::text[], $17::text[])")
+                        + " $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[])")
                 .execute(Tuple.from(List.of(
                         column(events, ActivityEventRow::eventDataId, UUID[]::new),
                         column(events, ActivityEventRow::subscriptionId, String[]::new),
@@ -55,13 +55,27 @@ public class ActivityEventRepository {
                         utc(events.stream().map(ActivityEventRow::submissionTimestamp).toList()),
                         column(events, ActivityEventRow::statusCode, String[]::new),
                         column(events, ActivityEventRow::errorCode, String[]::new),
-                        column(events, ActivityEventRow::message, String[]::new))))
+                        column(events, ActivityEventRow::message, String[]::new),
+                        column(events, ActivityEventRow::authorization, String[]::new))))
                 .replaceWithVoid();
     }
 
-    public Uni<List<ActivityEventRow>> page(String subscriptionId, ActivityFilter filter, PageCursor after, int limit) {
+    /**
+     * @param within null for the whole subscription, else the scopes (resource groups, machines) whose events the
+     *               caller may read: lists show only what the caller may read
+     */
+    public Uni<List<ActivityEventRow>> page(String subscriptionId, ActivityFilter filter, PageCursor after, int limit,
+                                            List<String> within) {
         StringBuilder where = new StringBuilder("subscription_id = $1");
         List<Object> params = new ArrayList<>(List.of(subscriptionId));
+        if (within != null) {
+            // lower(resource_id) and a '/' after the scope: a scope never matches a sibling whose name it prefixes.
+            where.append(" AND (lower(resource_id) = ANY($").append(params.size() + 1).append(") OR lower(resource_id) LIKE ANY($")
+                    .append(params.size() + 2).append("))");
+            params.add(within.stream().map(s -> s.toLowerCase(Locale.ROOT)).toArray(String[]::new));
+            params.add(within.stream().map(s -> s.toLowerCase(Locale.ROOT).replace("_", "\\_").replace("%", "\\%") + "/%")
+                    .toArray(String[]::new));
+        }
         if (filter.from() != null) {
             where.append(" AND event_timestamp >= $").append(params.size() + 1);
             params.add(utc(filter.from()));

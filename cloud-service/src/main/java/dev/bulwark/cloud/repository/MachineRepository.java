@@ -88,6 +88,24 @@ public class MachineRepository {
     public record Registered(MachineRow machine, boolean created) {
     }
 
+    /** A registered machine's public keys, base64 X.509. */
+    public record Keys(String signing, String encryption) {
+    }
+
+    /** The keys of those of {@code machineIds} that are registered, locked until the transaction ends. */
+    public Uni<Map<String, Keys>> lockKeys(SqlClient tx, Collection<String> machineIds) {
+        return tx.preparedQuery("SELECT resource_id, signing_key, encryption_key FROM machine WHERE resource_id = ANY($1)"
+                        + " ORDER BY resource_id FOR UPDATE")
+                .execute(Tuple.of(machineIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Keys> keys = new HashMap<>();
+                    for (Row row : rows) {
+                        keys.put(row.getString(0), new Keys(row.getString(1), row.getString(2)));
+                    }
+                    return keys;
+                });
+    }
+
     /** Resource id to base64 X.509 Ed25519 key; machines that are not registered are absent. */
     public Uni<Map<String, String>> signingKeys(Collection<String> machineIds) {
         if (machineIds.isEmpty()) {

@@ -38,7 +38,7 @@ public class OperationRepository {
         return client.preparedQuery("INSERT INTO operation (" + OperationRow.COLUMNS + ") SELECT * FROM unnest($1::uuid[],"
                         + " $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::text[],"
                         + " $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],"
-                        + " $17::timestamptz[], $18::timestamptz[], $19::text[], $20::text[], $21::uuid[])")
+                        + " $17::timestamptz[], $18::timestamptz[], $19::text[], $20::text[], $21::uuid[], $22::text[])")
                 .execute(Tuple.from(List.of(
                         column(operations, OperationRow::operationId, UUID[]::new),
                         column(operations, OperationRow::asyncOperationId, UUID[]::new),
@@ -60,7 +60,8 @@ public class OperationRepository {
                         utc(operations.stream().map(OperationRow::endTime).toList()),
                         column(operations, OperationRow::errorCode, String[]::new),
                         column(operations, OperationRow::errorMessage, String[]::new),
-                        column(operations, OperationRow::rolloutId, UUID[]::new))))
+                        column(operations, OperationRow::rolloutId, UUID[]::new),
+                        column(operations, OperationRow::authorization, String[]::new))))
                 .replaceWithVoid();
     }
 

@@ -132,11 +132,11 @@ public class RolloutRepository {
 
     public Uni<Void> insert(SqlClient client, RolloutRow r, String nameKey, List<Integer> stageSizes) {
         return client.preparedQuery("INSERT INTO rollout (" + RolloutRow.COLUMNS + ", name_key) VALUES ($1, $2, $3, $4, $5,"
-                        + " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)")
+                        + " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)")
                 .execute(Tuple.from(new Object[]{r.id(), r.subscriptionId(), r.resourceGroup(), r.name(), r.location(),
                         r.definition(), r.whatIf(), r.state(), r.currentStage(), r.stageCount(), utc(r.nextStepAt()),
                         r.message(), r.prediction(), r.caller(), r.correlationId(), utc(r.createdAt()), utc(r.updatedAt()),
-                        utc(r.endTime()), nameKey}))
+                        utc(r.endTime()), r.authorizationJson(), nameKey}))
                 .chain(() -> client.preparedQuery("INSERT INTO rollout_stage (rollout_id, stage, machines)"
                                 + " SELECT $1, s.ordinality - 1, s.machines FROM unnest($2::int[]) WITH ORDINALITY AS s(machines, ordinality)")
                         .execute(Tuple.of(r.id(), stageSizes.toArray(Integer[]::new))))

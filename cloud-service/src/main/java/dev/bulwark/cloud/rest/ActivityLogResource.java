@@ -1,5 +1,8 @@
 package dev.bulwark.cloud.rest;
 
+import dev.bulwark.cloud.security.ArmAction;
+import dev.bulwark.cloud.security.ArmActions;
+import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.config.CloudConfig;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.rest.model.ActivityEventView;
@@ -9,6 +12,7 @@ import dev.bulwark.cloud.service.ActivityLogService;
 import dev.bulwark.cloud.service.MachineAddress;
 import dev.bulwark.cloud.service.PageCursor;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -31,11 +35,14 @@ import java.nio.charset.StandardCharsets;
 @Produces(MediaType.APPLICATION_JSON)
 public class ActivityLogResource {
     @Inject
+    CallerContext caller;
+    @Inject
     ActivityLogService activityLog;
     @Inject
     CloudConfig config;
 
     @GET
+    @ArmAction(value = ArmActions.ACTIVITY_LOG_READ, scope = ArmAction.ScopeRule.WITHIN_SUBSCRIPTION)
     @Operation(summary = "Activity-log events: $filter with eventTimestamp ge/le, resourceGroupName, resourceUri,"
             + " correlationId and status eq, joined by 'and'; $top; nextLink")
     public Uni<ActivityLogPage> list(@RestPath String subscriptionId, @RestQuery("api-version") String apiVersion,
@@ -46,7 +53,8 @@ public class ActivityLogResource {
         var parsedFilter = ActivityFilterParser.parse(filter);
         int size = pageSize(top);
         PageCursor after = PageCursor.parse(skipToken);
-        return activityLog.page(subscription, parsedFilter, after, size).map(page -> new ActivityLogPage(
+        List<String> within = caller.allowedScopes().contains("/subscriptions/" + subscription) ? null : caller.allowedScopes();
+        return activityLog.page(subscription, parsedFilter, after, size, within).map(page -> new ActivityLogPage(
                 page.events().stream().map(ActivityEventView::of).toList(),
                 page.next() == null ? null : nextLink(uri, apiVersion, filter, top, page.next())));
     }

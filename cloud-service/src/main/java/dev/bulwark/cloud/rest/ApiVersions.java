@@ -13,6 +13,8 @@ final class ApiVersions {
     static final List<String> GUEST_CONFIGURATION = List.of("2024-04-05", "2022-01-25");
     /** Bulwark.Fleet (rollouts, bulk registration): Bulwark's own resource provider, versioned like ARM's. */
     static final List<String> FLEET = List.of("2026-12-01");
+    /** Microsoft.Authorization (role assignments and definitions). */
+    static final List<String> AUTHORIZATION = List.of("2022-04-01");
     /** The Azure Monitor activity-log API version. */
     static final List<String> ACTIVITY_LOG = List.of("2015-04-01");
 
@@ -29,6 +31,10 @@ final class ApiVersions {
 
     static void requireFleet(String apiVersion) {
         require(apiVersion, FLEET, "Bulwark.Fleet");
+    }
+
+    static void requireAuthorization(String apiVersion) {
+        require(apiVersion, AUTHORIZATION, "Microsoft.Authorization");
     }
 
     static void requireActivityLog(String apiVersion) {

@@ -1,5 +1,7 @@
 package dev.bulwark.cloud.rest;
 
+import dev.bulwark.cloud.security.ArmAction;
+import dev.bulwark.cloud.security.ArmActions;
 import dev.bulwark.cloud.rest.model.CatalogView;
 import dev.bulwark.cloud.service.MachineAddress;
 import dev.bulwark.cloud.service.PackageVersionAddress;
@@ -29,6 +31,7 @@ public class CatalogResource {
     StorageServer storage;
 
     @GET
+    @ArmAction(value = ArmActions.CATALOG_READ, scope = ArmAction.ScopeRule.WITHIN_SUBSCRIPTION)
     @Operation(summary = "The current catalog: version, expiry, package count, signing keys and its storage URL")
     public Uni<CatalogView> current(@RestPath String subscriptionId, @RestPath String location,
                                     @RestQuery("api-version") String apiVersion) {

@@ -1,5 +1,8 @@
 package dev.bulwark.cloud.rest;
 
+import dev.bulwark.cloud.security.ArmAction;
+import dev.bulwark.cloud.security.ArmActions;
+import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.config.CloudConfig;
 import dev.bulwark.cloud.rest.model.ExtensionListView;
 import dev.bulwark.cloud.rest.model.ExtensionView;
@@ -34,6 +37,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.HybridCompute/machines/{machineName}/extensions")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExtensionResource {
+    @Inject
+    CallerContext caller;
     private static final String EXAMPLE = "{\"location\":\"westeurope\",\"properties\":{\"publisher\":\"Contoso.Monitoring\","
             + "\"type\":\"LogShipper\",\"typeHandlerVersion\":\"1.0\",\"settings\":{},\"protectedSettings\":{}}}";
 
@@ -45,6 +50,7 @@ public class ExtensionResource {
     CloudConfig config;
 
     @GET
+    @ArmAction(ArmActions.EXTENSIONS_READ)
     @Operation(summary = "The extensions of a machine")
     public Uni<ExtensionListView> list(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                        @RestPath String machineName, @RestQuery("api-version") String apiVersion) {
@@ -54,6 +60,7 @@ public class ExtensionResource {
     }
 
     @GET
+    @ArmAction(ArmActions.EXTENSIONS_READ)
     @Path("{extensionName}")
     @Operation(summary = "An extension: desired state, provisioningState and the agent's instance view")
     public Uni<ExtensionView> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
@@ -64,6 +71,7 @@ public class ExtensionResource {
     }
 
     @PUT
+    @ArmAction(ArmActions.EXTENSIONS_WRITE)
     @Path("{extensionName}")
     @Operation(summary = "Install, reconfigure or upgrade an extension (202; poll Azure-AsyncOperation)")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example = EXAMPLE)))
@@ -75,6 +83,7 @@ public class ExtensionResource {
     }
 
     @PATCH
+    @ArmAction(ArmActions.EXTENSIONS_WRITE)
     @Path("{extensionName}")
     @Operation(summary = "Change some properties of an extension (202; poll Azure-AsyncOperation)")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example = EXAMPLE)))
@@ -86,6 +95,7 @@ public class ExtensionResource {
     }
 
     @DELETE
+    @ArmAction(ArmActions.EXTENSIONS_DELETE)
     @Path("{extensionName}")
     @Operation(summary = "Remove an extension (202; 204 when there is none)")
     public Uni<RestResponse<Void>> delete(@RestPath String subscriptionId, @RestPath String resourceGroupName,
@@ -94,7 +104,7 @@ public class ExtensionResource {
                                           @Context HttpHeaders headers, @Context UriInfo uri) {
         ApiVersions.requireHybridCompute(apiVersion);
         ExtensionAddress address = address(subscriptionId, resourceGroupName, machineName, extensionName);
-        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         return extensions.delete(address, request.requester()).map(accepted -> accepted == null
                 ? RestResponse.noContent() : responses.accepted(null, accepted, request));
     }
@@ -105,7 +115,7 @@ public class ExtensionResource {
                                                    String body, HttpHeaders headers, UriInfo uri) {
         ApiVersions.requireHybridCompute(apiVersion);
         ExtensionAddress address = address(subscriptionId, resourceGroupName, machineName, extensionName);
-        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         ExtensionRequest desired = patch ? RequestBodies.extensionPatch(body) : RequestBodies.extensionPut(body);
         Uni<ExtensionService.Accepted> accepted = patch ? extensions.patch(address, desired, request.requester())
                 : extensions.put(address, desired, request.requester());

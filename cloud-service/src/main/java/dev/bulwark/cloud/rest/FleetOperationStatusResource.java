@@ -1,5 +1,7 @@
 package dev.bulwark.cloud.rest;
 
+import dev.bulwark.cloud.security.ArmAction;
+import dev.bulwark.cloud.security.ArmActions;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.cloud.rest.model.OperationStatusView;
@@ -27,6 +29,7 @@ public class FleetOperationStatusResource {
     RolloutService rollouts;
 
     @GET
+    @ArmAction(value = ArmActions.ROLLOUTS_READ, scope = ArmAction.ScopeRule.WITHIN_SUBSCRIPTION)
     @Operation(summary = "Status of a rollout: InProgress, then Succeeded, Failed or Canceled")
     public Uni<OperationStatusView> status(@RestPath String subscriptionId, @RestPath String location,
                                            @RestPath String operationId, @RestQuery("api-version") String apiVersion,

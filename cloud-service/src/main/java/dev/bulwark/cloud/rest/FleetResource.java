@@ -1,5 +1,8 @@
 package dev.bulwark.cloud.rest;
 
+import dev.bulwark.cloud.security.ArmAction;
+import dev.bulwark.cloud.security.ArmActions;
+import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.config.CloudConfig;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.rest.model.OperationStatusView;
@@ -48,6 +51,8 @@ import java.util.regex.Pattern;
 @Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Bulwark.Fleet")
 @Produces(MediaType.APPLICATION_JSON)
 public class FleetResource {
+    @Inject
+    CallerContext caller;
     private static final String ROLLOUT_EXAMPLE = "{\"location\":\"westeurope\",\"properties\":{\"operation\":\"Install\","
             + "\"extension\":{\"name\":\"LogShipper\",\"properties\":{\"publisher\":\"Contoso.Monitoring\",\"type\":\"LogShipper\","
             + "\"typeHandlerVersion\":\"1.0.0\",\"settings\":{},\"protectedSettings\":{}}},"
@@ -70,14 +75,17 @@ public class FleetResource {
     CloudConfig config;
 
     @POST
+    @ArmAction(value = ArmActions.MACHINES_WRITE, onboarding = true)
     @Path("registerMachines")
     @Operation(summary = "Register up to 5,000 machines of one resource group at once (a simulated fleet's connect)")
     public Uni<Map<String, Object>> registerMachines(@RestPath String subscriptionId, @RestPath String resourceGroupName,
-                                                     @RestQuery("api-version") String apiVersion, String body) {
+                                                     @RestQuery("api-version") String apiVersion, String body,
+                                                     @Context HttpHeaders headers) {
         ApiVersions.requireFleet(apiVersion);
         MachineAddress.of(subscriptionId, resourceGroupName, "x"); // checks the path before the body
         var fleet = RequestBodies.fleet(body);
-        return machines.registerAll(subscriptionId, resourceGroupName, fleet).map(registered -> Map.of(
+        return machines.registerAll(subscriptionId, resourceGroupName, fleet, caller.caller(),
+                ArmRequest.correlationIdOf(headers)).map(registered -> Map.of(
                 "registered", registered.size(),
                 "created", (int) registered.stream().filter(r -> r.created()).count(),
                 "properties", Map.of("cloudSigningKey", signingKey.publicKeyBase64(),
@@ -85,6 +93,7 @@ public class FleetResource {
     }
 
     @PUT
+    @ArmAction(ArmActions.ROLLOUTS_WRITE)
     @Path("extensionRollouts/{rolloutName}")
     @Operation(summary = "Start a rollout: one extension operation on every machine of a target, in stages"
             + " (202, poll Azure-AsyncOperation); with whatIf, only the prediction (200)")
@@ -94,7 +103,7 @@ public class FleetResource {
                                               String body, @Context HttpHeaders headers, @Context UriInfo uri) {
         ApiVersions.requireFleet(apiVersion);
         RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
-        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         var submission = RequestBodies.rollout(body);
         return rollouts.put(address, submission, request.requester())
                 .chain(rollout -> rollouts.status(rollout).map(status -> {
@@ -115,6 +124,7 @@ public class FleetResource {
     }
 
     @GET
+    @ArmAction(ArmActions.ROLLOUTS_READ)
     @Path("extensionRollouts/{rolloutName}")
     @Operation(summary = "A rollout: counts per stage and in total by state and error code, and how its predictions fared")
     public Uni<RolloutView> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
@@ -126,6 +136,7 @@ public class FleetResource {
     }
 
     @POST
+    @ArmAction(ArmActions.ROLLOUTS_CANCEL)
     @Path("extensionRollouts/{rolloutName}/cancel")
     @Operation(summary = "Cancel a rollout: machines not sent yet are skipped, those in flight finish (202)")
     public Uni<RestResponse<Void>> cancel(@RestPath String subscriptionId, @RestPath String resourceGroupName,
@@ -133,7 +144,7 @@ public class FleetResource {
                                           @Context HttpHeaders headers, @Context UriInfo uri) {
         ApiVersions.requireFleet(apiVersion);
         RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
-        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         return rollouts.cancel(address, request.requester()).map(rollout -> RestResponse.ResponseBuilder.<Void>create(
                         RestResponse.Status.ACCEPTED)
                 .header("Azure-AsyncOperation", request.baseUrl() + "/subscriptions/" + rollout.subscriptionId()
@@ -144,6 +155,7 @@ public class FleetResource {
     }
 
     @GET
+    @ArmAction(ArmActions.ROLLOUTS_READ)
     @Path("extensionRollouts/{rolloutName}/machines")
     @Operation(summary = "A rollout's machines with their outcomes and predictions, paged;"
             + " $filter=state eq 'Failed' and/or predictedState eq 'Blocked'")

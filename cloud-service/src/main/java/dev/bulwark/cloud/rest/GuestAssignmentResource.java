@@ -1,5 +1,8 @@
 package dev.bulwark.cloud.rest;
 
+import dev.bulwark.cloud.security.ArmAction;
+import dev.bulwark.cloud.security.ArmActions;
+import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.config.CloudConfig;
 import dev.bulwark.cloud.rest.model.GuestAssignmentView;
 import dev.bulwark.cloud.rest.model.ResourceList;
@@ -34,6 +37,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.HybridCompute/machines/{machineName}/providers/Microsoft.GuestConfiguration/guestConfigurationAssignments")
 @Produces(MediaType.APPLICATION_JSON)
 public class GuestAssignmentResource {
+    @Inject
+    CallerContext caller;
     private static final String EXAMPLE = "{\"location\":\"westeurope\",\"properties\":{\"guestConfiguration\":{"
             + "\"name\":\"ssh-hardening\",\"version\":\"1.0\",\"rules\":[{\"id\":\"sshd-config-present\",\"kind\":\"FileExists\","
             + "\"path\":\"/etc/ssh/sshd_config\"},{\"id\":\"no-root-login\",\"kind\":\"FileContains\","
@@ -45,6 +50,7 @@ public class GuestAssignmentResource {
     CloudConfig config;
 
     @GET
+    @ArmAction(ArmActions.GUEST_ASSIGNMENTS_READ)
     @Operation(summary = "The guest configuration assignments of a machine")
     public Uni<ResourceList<GuestAssignmentView>> list(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                        @RestPath String machineName, @RestQuery("api-version") String apiVersion) {
@@ -55,6 +61,7 @@ public class GuestAssignmentResource {
     }
 
     @GET
+    @ArmAction(ArmActions.GUEST_ASSIGNMENTS_READ)
     @Path("{guestConfigurationAssignmentName}")
     @Operation(summary = "An assignment: its rules, complianceStatus and the latest report")
     public Uni<GuestAssignmentView> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
@@ -66,6 +73,7 @@ public class GuestAssignmentResource {
     }
 
     @PUT
+    @ArmAction(ArmActions.GUEST_ASSIGNMENTS_WRITE)
     @Path("{guestConfigurationAssignmentName}")
     @Operation(summary = "Assign an audit rule set to a machine (201 when new, 200 when replaced; compliance is Pending"
             + " until the machine reports)")
@@ -77,7 +85,7 @@ public class GuestAssignmentResource {
                                                       @Context HttpHeaders headers, @Context UriInfo uri) {
         ApiVersions.requireGuestConfiguration(apiVersion);
         GuestAssignmentAddress address = address(subscriptionId, resourceGroupName, machineName, guestConfigurationAssignmentName);
-        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         GuestAssignmentRequest desired = GuestAssignmentBodies.assignment(body);
         return assignments.put(address, desired, request.requester()).map(written -> RestResponse.ResponseBuilder
                 .create(written.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
@@ -86,6 +94,7 @@ public class GuestAssignmentResource {
     }
 
     @DELETE
+    @ArmAction(ArmActions.GUEST_ASSIGNMENTS_DELETE)
     @Path("{guestConfigurationAssignmentName}")
     @Operation(summary = "Withdraw an assignment from a machine (200; 204 when there is none)")
     public Uni<RestResponse<Void>> delete(@RestPath String subscriptionId, @RestPath String resourceGroupName,
@@ -94,7 +103,7 @@ public class GuestAssignmentResource {
                                           @Context HttpHeaders headers, @Context UriInfo uri) {
         ApiVersions.requireGuestConfiguration(apiVersion);
         GuestAssignmentAddress address = address(subscriptionId, resourceGroupName, machineName, guestConfigurationAssignmentName);
-        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         return assignments.delete(address, request.requester()).map(deleted -> RestResponse.ResponseBuilder
                 .<Void>create(deleted ? RestResponse.Status.OK : RestResponse.Status.NO_CONTENT)
                 .header(ArmRequest.CORRELATION_HEADER, request.correlationId()).build());

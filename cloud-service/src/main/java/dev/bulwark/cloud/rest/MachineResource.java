@@ -1,5 +1,10 @@
 package dev.bulwark.cloud.rest;
 
+import dev.bulwark.cloud.security.ArmAction;
+import dev.bulwark.cloud.security.ArmActions;
+import dev.bulwark.cloud.security.CallerContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import dev.bulwark.cloud.rest.model.MachineView;
 import dev.bulwark.cloud.service.MachineAddress;
 import dev.bulwark.cloud.service.MachineService;
@@ -34,23 +39,27 @@ public class MachineResource {
     CloudSigningKey signingKey;
     @Inject
     CatalogSigningKey catalogKey;
+    @Inject
+    CallerContext caller;
 
     @PUT
+    @ArmAction(value = ArmActions.MACHINES_WRITE, onboarding = true)
     @Operation(summary = "Register or re-register a machine (201 when new, 200 when known)")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example =
             "{\"location\":\"westeurope\",\"properties\":{\"agentPublicKeys\":{\"signing\":\"<base64 X.509 Ed25519>\","
                     + "\"encryption\":\"<base64 X.509 X25519>\"},\"agentVersion\":\"1.0.0\"}}")))
     public Uni<RestResponse<MachineView>> register(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                    @RestPath String machineName, @RestQuery("api-version") String apiVersion,
-                                                   String body) {
+                                                   String body, @Context HttpHeaders headers) {
         ApiVersions.requireHybridCompute(apiVersion);
         MachineAddress address = MachineAddress.of(subscriptionId, resourceGroupName, machineName);
         var registration = RequestBodies.machine(body);
-        return machines.register(address, registration).map(registered -> RestResponse.status(
+        return machines.register(address, registration, caller.caller(), ArmRequest.correlationIdOf(headers)).map(registered -> RestResponse.status(
                 registered.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, view(registered.machine())));
     }
 
     @GET
+    @ArmAction(ArmActions.MACHINES_READ)
     @Operation(summary = "A machine with its connection status and the agent's read-only local configuration")
     public Uni<MachineView> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                 @RestPath String machineName, @RestQuery("api-version") String apiVersion) {

@@ -1,5 +1,7 @@
 package dev.bulwark.cloud.rest;
 
+import dev.bulwark.cloud.security.ArmAction;
+import dev.bulwark.cloud.security.ArmActions;
 import dev.bulwark.cloud.rest.model.OperationStatusView;
 import dev.bulwark.cloud.service.MachineAddress;
 import dev.bulwark.cloud.service.OperationStatusService;
@@ -30,6 +32,7 @@ public class OperationStatusResource {
     AsyncOperationResponses responses;
 
     @GET
+    @ArmAction(value = ArmActions.OPERATION_STATUS_READ, scope = ArmAction.ScopeRule.WITHIN_SUBSCRIPTION)
     @Path("operationstatus/{operationId}")
     @Operation(summary = "Status of an extension operation: InProgress, Succeeded or Failed (with the agent's error)")
     public Uni<OperationStatusView> status(@RestPath String subscriptionId, @RestPath String location,
@@ -42,6 +45,7 @@ public class OperationStatusResource {
     }
 
     @GET
+    @ArmAction(value = ArmActions.OPERATION_STATUS_READ, scope = ArmAction.ScopeRule.WITHIN_SUBSCRIPTION)
     @Path("operationresults/{operationId}")
     @Operation(summary = "Result of an extension operation: 202 while running, 204 when it succeeded")
     public Uni<RestResponse<OperationStatusView>> result(@RestPath String subscriptionId, @RestPath String location,

@@ -1,5 +1,7 @@
 package dev.bulwark.cloud.rest;
 
+import dev.bulwark.cloud.security.ArmAction;
+import dev.bulwark.cloud.security.ArmActions;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.cloud.rest.model.PackageVersionView;
@@ -51,6 +53,7 @@ public class PackageVersionResource {
     StorageServer storage;
 
     @GET
+    @ArmAction(value = ArmActions.VERSIONS_READ, scope = ArmAction.ScopeRule.WITHIN_SUBSCRIPTION)
     @Operation(summary = "The published versions of an extension type")
     public Uni<ResourceList<PackageVersionView>> list(@RestPath String subscriptionId, @RestPath String location,
                                                       @RestPath String publisherName, @RestPath String extensionTypeName,
@@ -61,6 +64,7 @@ public class PackageVersionResource {
     }
 
     @GET
+    @ArmAction(value = ArmActions.VERSIONS_READ, scope = ArmAction.ScopeRule.WITHIN_SUBSCRIPTION)
     @Path("{version}")
     @Operation(summary = "A published extension version: hashes, size and download URL")
     public Uni<PackageVersionView> get(@RestPath String subscriptionId, @RestPath String location,
@@ -72,6 +76,7 @@ public class PackageVersionResource {
     }
 
     @PUT
+    @ArmAction(value = ArmActions.PUBLISH, scope = ArmAction.ScopeRule.PUBLISHER)
     @Path("{version}")
     @Blocking
     @Operation(summary = "Publish an extension version: the body is the package ZIP (201; 200 for the same bytes again;"

@@ -1,5 +1,8 @@
 package dev.bulwark.cloud.rest;
 
+import dev.bulwark.cloud.security.ArmAction;
+import dev.bulwark.cloud.security.ArmActions;
+import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.config.CloudConfig;
 import dev.bulwark.cloud.service.ExtensionUpgradeService;
 import dev.bulwark.cloud.service.MachineAddress;
@@ -25,6 +28,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Produces(MediaType.APPLICATION_JSON)
 public class UpgradeExtensionsResource {
     @Inject
+    CallerContext caller;
+    @Inject
     ExtensionUpgradeService upgrades;
     @Inject
     AsyncOperationResponses responses;
@@ -32,6 +37,7 @@ public class UpgradeExtensionsResource {
     CloudConfig config;
 
     @POST
+    @ArmAction(ArmActions.UPGRADE_EXTENSIONS)
     @Operation(summary = "Upgrade extensions by Publisher.Type (202; one polled operation for all targets)")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example =
             "{\"extensionTargets\":{\"Contoso.Monitoring.LogShipper\":{\"targetVersion\":\"1.1\"}}}")))
@@ -40,7 +46,7 @@ public class UpgradeExtensionsResource {
                                            String body, @Context HttpHeaders headers, @Context UriInfo uri) {
         ApiVersions.requireHybridCompute(apiVersion);
         MachineAddress address = MachineAddress.of(subscriptionId, resourceGroupName, machineName);
-        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config);
+        ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         var targets = RequestBodies.upgradeTargets(body);
         return upgrades.upgrade(address, targets, request.requester())
                 .map(accepted -> responses.<Void>accepted(null, accepted, request));

@@ -24,11 +24,12 @@ public final class ActivityEvents {
 
     /** What both events of one operation share: where, which request, who. */
     public record Subject(String subscriptionId, String resourceGroup, String resourceId, String correlationId,
-                          UUID operationId, String operationName, String caller) {
+                          UUID operationId, String operationName, String caller, String authorization) {
 
         static Subject of(OperationRow operation) {
             return new Subject(operation.subscriptionId(), operation.resourceGroup(), operation.extensionResourceId(),
-                    operation.correlationId(), operation.operationId(), operation.operationName(), operation.caller());
+                    operation.correlationId(), operation.operationId(), operation.operationName(), operation.caller(),
+                    operation.authorization());
         }
     }
 
@@ -58,6 +59,7 @@ public final class ActivityEvents {
                                           String level, String errorCode, String message) {
         return new ActivityEventRow(null, UUID.randomUUID(), subject.subscriptionId(), subject.resourceGroup(),
                 subject.resourceId(), subject.correlationId(), subject.operationId(), subject.operationName(), eventName,
-                status, subStatus, level, subject.caller(), at, at, subStatus, errorCode, message);
+                status, subStatus, level, subject.caller(), at, at, subStatus, errorCode, message,
+                subject.authorization());
     }
 }

@@ -18,9 +18,10 @@ public class ActivityLogService {
     public record Page(List<ActivityEventRow> events, PageCursor next) {
     }
 
-    public Uni<Page> page(String subscriptionId, ActivityFilter filter, PageCursor after, int size) {
+    /** @param within null for the whole subscription, else the only scopes whose events are listed */
+    public Uni<Page> page(String subscriptionId, ActivityFilter filter, PageCursor after, int size, List<String> within) {
         // One row more than asked tells whether another page exists without a count query.
-        return events.page(subscriptionId, filter, after, size + 1).map(found -> {
+        return events.page(subscriptionId, filter, after, size + 1, within).map(found -> {
             if (found.size() <= size) {
                 return new Page(found, null);
             }

@@ -5,6 +5,8 @@ package dev.bulwark.cloud.service;
  * type they act on (the event's {@code resourceType}; its provider is the part before the first '/').
  */
 public enum ArmOperation {
+    /** A machine's registration with new keys (a re-key), or a refused attempt. */
+    MACHINE_WRITE("Microsoft.HybridCompute/machines/write", "Create or Update Machine", ArmOperation.MACHINES),
     EXTENSION_WRITE("Microsoft.HybridCompute/machines/extensions/write", "Create or Update Machine Extension",
             ArmOperation.EXTENSIONS),
     EXTENSION_DELETE("Microsoft.HybridCompute/machines/extensions/delete", "Delete Machine Extension", ArmOperation.EXTENSIONS),
@@ -19,6 +21,7 @@ public enum ArmOperation {
     ROLLOUT_WRITE("Bulwark.Fleet/extensionRollouts/write", "Create or Update Extension Rollout", ArmOperation.ROLLOUTS),
     ROLLOUT_CANCEL("Bulwark.Fleet/extensionRollouts/cancel/action", "Cancel Extension Rollout", ArmOperation.ROLLOUTS);
 
+    private static final String MACHINES = "Microsoft.HybridCompute/machines";
     private static final String EXTENSIONS = "Microsoft.HybridCompute/machines/extensions";
     private static final String GUEST_ASSIGNMENTS = "Microsoft.GuestConfiguration/guestConfigurationAssignments";
     private static final String ROLLOUTS = "Bulwark.Fleet/extensionRollouts";

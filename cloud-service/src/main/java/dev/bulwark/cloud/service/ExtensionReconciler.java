@@ -96,7 +96,7 @@ public class ExtensionReconciler {
                                 // The machine no longer has it: should the reinstall fail, the next PUT must install, not update.
                                 return new OperationIssuer.Order(candidate.machine(), extension.notInstalled(),
                                         OperationKind.INSTALL, ArmOperation.EXTENSION_WRITE, UUID.randomUUID(), null, refs,
-                                        new Requester(CALLER, UUID.randomUUID().toString()), null, null, NOTE);
+                                        new Requester(CALLER, UUID.randomUUID().toString(), null), null, null, NOTE);
                             })
                             .onFailure().recoverWithItem(error -> {
                                 LOG.warnf("Extension %s on %s is missing but cannot be reinstalled: %s", extension.name(),

@@ -1,5 +1,6 @@
 package dev.bulwark.cloud.service;
 
+import dev.bulwark.cloud.security.Grant;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.messaging.OutboxRelay;
 import dev.bulwark.cloud.repository.ActivityEventRepository;
@@ -118,7 +119,7 @@ public class GuestAssignmentService {
                                           UUID operationId, Requester requester) {
         return new ActivityEvents.Subject(machine.subscriptionId(), machine.resourceGroup(),
                 GuestAssignmentAddress.resourceId(machine.resourceId(), assignment.name()), requester.correlationId(),
-                operationId, operation.value(), requester.caller());
+                operationId, operation.value(), requester.caller(), Grant.toJson(requester.authorization()));
     }
 
     private static OutboxRepository.Message message(GuestAssignment signed) {

@@ -125,7 +125,7 @@ public class GuestComplianceProjector {
                 .toList();
         var subject = new ActivityEvents.Subject(assignment.subscriptionId(), assignment.resourceGroup(),
                 GuestAssignmentAddress.resourceId(assignment.machineId(), assignment.name()), assignment.correlationId(),
-                assignment.assignmentId(), ArmOperation.GUEST_ASSIGNMENT_WRITE.value(), assignment.caller());
+                assignment.assignmentId(), ArmOperation.GUEST_ASSIGNMENT_WRITE.value(), assignment.caller(), null);
         return new Outcome(new Shown(assignment.assignmentId(), report.complianceStatus(), report.evaluatedAt(), errorCode,
                 message, Json.encodeToString(resources)), ActivityEvents.outcome(subject, evaluated, errorCode, message, now));
     }

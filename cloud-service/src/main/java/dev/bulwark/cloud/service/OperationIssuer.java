@@ -1,5 +1,6 @@
 package dev.bulwark.cloud.service;
 
+import dev.bulwark.cloud.security.Grant;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.cloud.repository.ActivityEventRepository;
 import dev.bulwark.cloud.repository.ExtensionRepository;
@@ -145,7 +146,7 @@ public class OperationIssuer {
                 extension.id(), ExtensionAddress.resourceId(machine.resourceId(), extension.name()), extension.name(),
                 extension.publisher(), extension.type(), extension.typeHandlerVersion(), order.kind(),
                 order.armOperation().value(), order.requester().caller(), OperationStatus.IN_PROGRESS, now, null, null, null,
-                order.rolloutId());
+                order.rolloutId(), Grant.toJson(order.requester().authorization()));
     }
 
     private static String describe(OperationRow operation) {

@@ -1,6 +1,7 @@
 package dev.bulwark.cloud.rest.model;
 
 import dev.bulwark.cloud.repository.row.ActivityEventRow;
+import dev.bulwark.cloud.security.Grant;
 import dev.bulwark.cloud.service.ArmOperation;
 
 import java.time.Instant;
@@ -14,7 +15,14 @@ public record ActivityEventView(Authorization authorization, String caller, Loca
                                 String resourceId, LocalizableString status, LocalizableString subStatus,
                                 String subscriptionId, Properties properties) {
 
-    public record Authorization(String action, String scope) {
+    /** Azure's {@code authorization}: the action, and the role and scope of the assignment that allowed it. */
+    public record Authorization(String action, String role, String scope) {
+        static Authorization of(ActivityEventRow event) {
+            Grant grant = Grant.fromJson(event.authorization());
+            // Events of the service's own work (reconciliation, compliance reports) were allowed by no role.
+            return grant == null ? new Authorization(event.operationName(), null, event.resourceId())
+                    : new Authorization(grant.action(), grant.role(), grant.scope());
+        }
     }
 
     public record Properties(String statusCode, String errorCode, String message) {
@@ -22,7 +30,7 @@ public record ActivityEventView(Authorization authorization, String caller, Loca
 
     public static ActivityEventView of(ActivityEventRow event) {
         long ticks = event.eventTimestamp().getEpochSecond() * 10_000_000L + event.eventTimestamp().getNano() / 100;
-        return new ActivityEventView(new Authorization(event.operationName(), event.resourceId()), event.caller(),
+        return new ActivityEventView(Authorization.of(event), event.caller(),
                 LocalizableString.of("Administrative"), event.correlationId(), event.eventDataId().toString(),
                 new LocalizableString(event.eventName(), event.eventName().replace("Request", " request")),
                 event.eventTimestamp(), event.submissionTimestamp(),

@@ -157,7 +157,7 @@ public class RolloutDriver {
                     List<OperationIssuer.Order> orders = new ArrayList<>();
                     List<String> issued = new ArrayList<>();
                     Map<String, List<String>> skipped = new TreeMap<>();
-                    Requester requester = new Requester(rollout.caller(), rollout.correlationId());
+                    Requester requester = new Requester(rollout.caller(), rollout.correlationId(), rollout.authorization());
                     for (PendingMachine machine : pending) {
                         RolloutPlanner.Plan plan = machine.machine() == null ? RolloutPlanner.Plan.skip(SkipReason.MachineNotFound)
                                 : planner.plan(machine.extension());

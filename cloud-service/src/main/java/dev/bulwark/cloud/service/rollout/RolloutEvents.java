@@ -31,7 +31,8 @@ final class RolloutEvents {
     /** The Started and Succeeded events of a cancel request. */
     static ActivityEventRow[] canceled(RolloutRow rollout, String caller, String correlationId, Instant at) {
         ActivityEvents.Subject subject = new ActivityEvents.Subject(rollout.subscriptionId(), rollout.resourceGroup(),
-                resourceId(rollout), correlationId, UUID.randomUUID(), ArmOperation.ROLLOUT_CANCEL.value(), caller);
+                resourceId(rollout), correlationId, UUID.randomUUID(), ArmOperation.ROLLOUT_CANCEL.value(), caller,
+                rollout.authorizationJson());
         String message = "Rollout '" + rollout.name() + "' canceled: machines not sent yet are skipped, those in flight finish.";
         return new ActivityEventRow[]{ActivityEvents.started(subject, "Accepted", at, message),
                 ActivityEvents.outcome(subject, true, null, message, at)};
@@ -39,7 +40,7 @@ final class RolloutEvents {
 
     private static ActivityEvents.Subject subject(RolloutRow rollout, ArmOperation operation, UUID operationId, String caller) {
         return new ActivityEvents.Subject(rollout.subscriptionId(), rollout.resourceGroup(), resourceId(rollout),
-                rollout.correlationId(), operationId, operation.value(), caller);
+                rollout.correlationId(), operationId, operation.value(), caller, rollout.authorizationJson());
     }
 
     static String resourceId(RolloutRow rollout) {

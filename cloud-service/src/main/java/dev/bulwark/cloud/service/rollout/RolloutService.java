@@ -1,5 +1,6 @@
 package dev.bulwark.cloud.service.rollout;
 
+import dev.bulwark.cloud.security.Grant;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
@@ -90,7 +91,8 @@ public class RolloutService {
                                     address.name(), submission.location(), Json.encodeToString(definition), submission.whatIf(),
                                     submission.whatIf() ? RolloutStates.WHAT_IF : RolloutStates.RUNNING, 0,
                                     planned.stageSizes().size(), now, null, Json.encodeToString(planned.prediction()),
-                                    requester.caller(), requester.correlationId(), now, now, submission.whatIf() ? now : null);
+                                    requester.caller(), requester.correlationId(), now, now, submission.whatIf() ? now : null,
+                                    Grant.toJson(requester.authorization()));
                             List<ActivityEventRow> logged = submission.whatIf() ? List.of()
                                     : List.of(RolloutEvents.accepted(row, describe(definition, planned)));
                             return rollouts.insert(tx, row, address.nameKey(), planned.stageSizes())
