@@ -77,7 +77,7 @@ class AgentJarIT {
             // No guest-configuration topics: an agent must work where they were never created.
             broker.createTopics(2, Topics.EXTENSION_OPERATIONS, Topics.EXTENSION_RESULTS, Topics.AGENT_REPORTS,
                     Topics.deadLetter(Topics.EXTENSION_OPERATIONS));
-            Run connect = cli("connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+            Run connect = cli("connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
                     "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "web-01", "--home", home.toString());
             assertThat(connect.exit()).as(connect.output()).isZero();
             assertThat(cli("config", "set", "extensions.blocklist", "Microsoft.Azure.Extensions/CustomScript",
@@ -123,7 +123,7 @@ class AgentJarIT {
              TestCloud cloud = new TestCloud()) {
             broker.createTopics(2, Topics.EXTENSION_OPERATIONS, Topics.EXTENSION_RESULTS, Topics.AGENT_REPORTS,
                     Topics.GUEST_ASSIGNMENTS, Topics.deadLetter(Topics.EXTENSION_OPERATIONS));
-            Run connect = cli("connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+            Run connect = cli("connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
                     "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "web-02", "--home", home.toString());
             assertThat(connect.exit()).as(connect.output()).isZero();
             Path log = home.resolve("agent.log");

@@ -1,5 +1,7 @@
 package dev.bulwark.e2e;
 
+import java.time.Duration;
+import dev.bulwark.infra.DevTokens;
 import dev.bulwark.infra.LocalInfra;
 
 import java.io.IOException;
@@ -16,6 +18,10 @@ import java.util.Map;
  * processes started on demand. Used by the demo, the end-to-end tests and the load tests.
  */
 public final class BulwarkSystem implements AutoCloseable {
+    /** The principal the harnesses act as. */
+    public static final String ADMIN = "admin@bulwark.local";
+    /** The example extensions' publisher namespace. */
+    public static final String EXAMPLES_PUBLISHER = "Contoso.Monitoring";
     private final Path root;
     private final Path work;
     private final LocalInfra infra;
@@ -80,7 +86,17 @@ public final class BulwarkSystem implements AutoCloseable {
     }
 
     public CloudApi api(String subscription, String resourceGroup) {
-        return new CloudApi(cloud().baseUrl(), subscription, resourceGroup);
+        return new CloudApi(cloud().baseUrl(), subscription, resourceGroup, adminToken(work.resolve("cloud-keys")));
+    }
+
+    /**
+     * A token of the built-in issuer of the cloud whose keys are in {@code keyDir}, for the harnesses (demo, tests,
+     * load tests): Owner of everything, and publisher of the example extensions' namespace.
+     */
+    public static String adminToken(Path keyDir) {
+        return DevTokens.fromKeyDir(keyDir).mint(ADMIN, List.of(new DevTokens.Role("Owner", "/"),
+                new DevTokens.Role("Extension Publisher", "/providers/Microsoft.HybridCompute/publishers/" + EXAMPLES_PUBLISHER)),
+                Duration.ofHours(24));
     }
 
     /** The first cloud replica: where clients send their requests. */

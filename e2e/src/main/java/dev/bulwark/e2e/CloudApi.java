@@ -29,10 +29,18 @@ public final class CloudApi {
     // connection failed with "Frame type(110) ... exceeds MAX_FRAME_SIZE" under load.
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-    public CloudApi(String baseUrl, String subscription, String resourceGroup) {
+    private final String token;
+
+    /** @param token a bearer token ({@code ./bulwark token}); every request carries it */
+    public CloudApi(String baseUrl, String subscription, String resourceGroup, String token) {
         this.baseUrl = baseUrl;
         this.subscription = subscription;
         this.resourceGroup = resourceGroup;
+        this.token = token;
+    }
+
+    public String token() {
+        return token;
     }
 
     public record Response(int status, JsonNode body, HttpResponse<String> raw) {
@@ -146,7 +154,7 @@ public final class CloudApi {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", contentType)
-                .header("x-ms-client-principal-name", "demo@bulwark.local");
+                .header("Authorization", "Bearer " + token);
         request.method(method, body);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

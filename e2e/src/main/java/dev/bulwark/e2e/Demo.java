@@ -68,7 +68,7 @@ public final class Demo {
             }
 
             say("Connecting " + machines + " simulated machines (each gets its own keys, local config and state)...");
-            cli.runOrThrow("connect", "--home", fleetHome.toString(), "--cloud", api.baseUrl(), "--subscription", SUBSCRIPTION,
+            cli.runOrThrow("connect", "--home", fleetHome.toString(), "--token", api.token(), "--cloud", api.baseUrl(), "--subscription", SUBSCRIPTION,
                     "--resource-group", RESOURCE_GROUP, "--machine", "demo", "--count", String.valueOf(machines));
             Map<String, RuleGroup> groupOf = assignGroups(machines);
 

@@ -63,7 +63,7 @@ class EndToEndTest {
                     Demo.PUBLISHER, Demo.EXTENSION, version, work.resolve("packages"));
             assertThat(published.status()).as("publishing %s: %s", version, published.body()).isBetween(200, 201);
         }
-        cli.runOrThrow("connect", "--home", fleet.toString(), "--cloud", api.baseUrl(), "--subscription", SUB,
+        cli.runOrThrow("connect", "--home", fleet.toString(), "--token", api.token(), "--cloud", api.baseUrl(), "--subscription", SUB,
                 "--resource-group", RG, "--machine", "e2e", "--count", String.valueOf(RULES.size()));
         RULES.forEach((machine, settings) -> settings.forEach(s -> cli.runOrThrow("config", "set", s.get(0), s.get(1),
                 "--home", home(machine))));

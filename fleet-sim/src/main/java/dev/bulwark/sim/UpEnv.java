@@ -22,6 +22,8 @@ public record UpEnv(Map<String, String> values) {
     public static final String DB_PASSWORD = "BULWARK_DB_PASSWORD";
     public static final String SCENARIO = "BULWARK_SCENARIO";
     public static final String MACHINES = "BULWARK_MACHINES";
+    /** An Owner token of the built-in issuer (and publisher of the example namespace), valid 24 hours. */
+    public static final String TOKEN = "BULWARK_TOKEN";
 
     public static UpEnv read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {

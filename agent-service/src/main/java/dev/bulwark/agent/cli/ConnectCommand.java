@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
 import dev.bulwark.agent.identity.FleetRegistrar;
+import dev.bulwark.agent.identity.OnboardingCredential;
 import dev.bulwark.agent.identity.KeyFingerprint;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
@@ -53,6 +54,15 @@ final class ConnectCommand implements Callable<Integer> {
             description = "Connect a simulated fleet of N machines under HOME/machines/, each with its own identity.")
     Integer count;
 
+    @Option(names = "--token", paramLabel = "JWT", defaultValue = "${env:BULWARK_TOKEN}",
+            description = "A bearer token of a principal allowed to register machines (the Azure Connected Machine"
+                    + " Onboarding role or an administrator); default: $BULWARK_TOKEN.")
+    String token;
+
+    @Option(names = "--onboarding-secret", paramLabel = "ID:CODE", defaultValue = "${env:BULWARK_ONBOARDING_SECRET}",
+            description = "An onboarding secret (activation id and code) instead of a token; default: $BULWARK_ONBOARDING_SECRET.")
+    String onboardingSecret;
+
     @Option(names = "--catalog-key", paramLabel = "FILE",
             description = "Trust catalogs signed by this public key (repeatable) instead of the catalog keys the cloud"
                     + " offers, which are then ignored.")
@@ -76,10 +86,31 @@ final class ConnectCommand implements Callable<Integer> {
                         + " letters, digits, '-', '_' or '.'");
             }
         }
+        OnboardingCredential credential = credential();
         Path home = common.home();
-        Connector.Outcome outcome = new Connector(new CloudRegistrar(), new FleetRegistrar()).connect(home, request);
+        Connector.Outcome outcome = new Connector(new CloudRegistrar(credential), new FleetRegistrar(credential)).connect(home, request);
         print(home, outcome);
         return outcome.failures().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Nothing registers anonymously: one of the two is required. */
+    private OnboardingCredential credential() {
+        boolean hasToken = token != null && !token.isBlank();
+        boolean hasSecret = onboardingSecret != null && !onboardingSecret.isBlank();
+        if (hasToken == hasSecret) {
+            throw CliException.usage("MissingOnboardingCredential", hasToken
+                    ? "give --token or --onboarding-secret, not both"
+                    : "connect needs an onboarding credential: --token JWT (or $BULWARK_TOKEN) or --onboarding-secret ID:CODE"
+                    + " (or $BULWARK_ONBOARDING_SECRET); nothing registers anonymously");
+        }
+        if (hasToken) {
+            return new OnboardingCredential.BearerToken(token.trim());
+        }
+        try {
+            return OnboardingCredential.OnboardingSecret.parse(onboardingSecret);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("InvalidArgument", "--onboarding-secret: " + e.getMessage());
+        }
     }
 
     private List<PublicKey> pinnedKeys() {

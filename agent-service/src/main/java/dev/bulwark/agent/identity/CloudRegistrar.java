@@ -20,13 +20,19 @@ public final class CloudRegistrar {
     public static final String API_VERSION = "2024-07-10";
 
     private final HttpClient http;
+    private final OnboardingCredential credential;
 
-    public CloudRegistrar(HttpClient http) {
+    public CloudRegistrar(HttpClient http, OnboardingCredential credential) {
         this.http = http;
+        this.credential = credential;
+    }
+
+    public CloudRegistrar(OnboardingCredential credential) {
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), credential);
     }
 
     public CloudRegistrar() {
-        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        this(OnboardingCredential.NONE);
     }
 
     /**
@@ -49,12 +55,12 @@ public final class CloudRegistrar {
         URI uri = URI.create(RegistrationExchange.resourceGroupUrl(cloud, subscription, resourceGroup)
                 + "/providers/Microsoft.HybridCompute/machines/" + RegistrationExchange.segment(machine)
                 + "?api-version=" + API_VERSION);
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)))
-                .build();
-        return RegistrationExchange.exchange(http, request, cloud, machine)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)));
+        credential.applyTo(request);
+        return RegistrationExchange.exchange(http, request.build(), cloud, machine)
                 .thenApply(answer -> RegistrationExchange.registration(machine, answer));
     }
 

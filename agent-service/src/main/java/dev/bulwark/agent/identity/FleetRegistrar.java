@@ -31,13 +31,19 @@ public final class FleetRegistrar {
     private static final Pattern MACHINE_INDEX = Pattern.compile("^machines\\[(\\d{1,9})]");
 
     private final HttpClient http;
+    private final OnboardingCredential credential;
 
-    public FleetRegistrar(HttpClient http) {
+    public FleetRegistrar(HttpClient http, OnboardingCredential credential) {
         this.http = http;
+        this.credential = credential;
+    }
+
+    public FleetRegistrar(OnboardingCredential credential) {
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), credential);
     }
 
     public FleetRegistrar() {
-        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        this(OnboardingCredential.NONE);
     }
 
     /** One machine of a request: its name and the public keys it registers. */
@@ -63,14 +69,14 @@ public final class FleetRegistrar {
         }
         URI uri = URI.create(RegistrationExchange.resourceGroupUrl(cloud, subscription, resourceGroup)
                 + "/providers/Bulwark.Fleet/registerMachines?api-version=" + API_VERSION);
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMinutes(2))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)));
+        credential.applyTo(request);
         String subject = machines.size() == 1 ? machines.get(0).name()
                 : machines.size() + " machines " + machines.get(0).name() + " .. " + machines.get(machines.size() - 1).name();
-        return RegistrationExchange.exchange(http, request, cloud, subject)
+        return RegistrationExchange.exchange(http, request.build(), cloud, subject)
                 .exceptionally(error -> {
                     throw naming(unwrap(error), machines);
                 })

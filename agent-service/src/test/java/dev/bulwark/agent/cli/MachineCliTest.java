@@ -44,7 +44,7 @@ class MachineCliTest {
     }
 
     private Cli.Result connect(String... extra) {
-        String[] base = {"connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+        String[] base = {"connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
                 "--resource-group", TestCloud.RESOURCE_GROUP};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
@@ -109,7 +109,7 @@ class MachineCliTest {
         String offered = TrustedKeys.keyId(cloud.storage().catalogKeys().getPublic());
 
         Cli.Result single = connect("--machine", "web-01");
-        Cli.Result fleet = Cli.at(home.resolve("fleet"), "connect", "--cloud", cloud.url().toString(), "--subscription",
+        Cli.Result fleet = Cli.at(home.resolve("fleet"), "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription",
                 TestCloud.SUBSCRIPTION, "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "sim", "--count", "3");
 
         assertThat(single.exit()).as(single.toString()).isZero();
@@ -135,7 +135,7 @@ class MachineCliTest {
         assertThat(machine.get("catalogKeysSource").asText()).isEqualTo("pinned");
         assertThat(trusted(home)).containsExactly(TrustedKeys.keyId(pinned.getPublic()))
                 .doesNotContain(TrustedKeys.keyId(cloud.storage().catalogKeys().getPublic()));
-        assertThat(Cli.at(home, "connect", "--cloud", cloud.url().toString(), "-s", "s", "-g", "g", "-n", "m",
+        assertThat(Cli.at(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "-s", "s", "-g", "g", "-n", "m",
                 "--catalog-key", home.resolve("missing.pub").toString()).exit()).isEqualTo(2);
     }
 
@@ -152,7 +152,7 @@ class MachineCliTest {
         assertThat(connect("--machine", "web-01", "--catalog-key", file.toString()).exit()).isZero();
 
         cloud.offerCatalogKeys(null);
-        Cli.Result none = Cli.at(home.resolve("other"), "connect", "--cloud", cloud.url().toString(), "--subscription",
+        Cli.Result none = Cli.at(home.resolve("other"), "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription",
                 TestCloud.SUBSCRIPTION, "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "web-02");
         assertThat(none.exit()).isZero();
         assertThat(none.out()).contains("WARNING: no catalog signing key is trusted").contains("package trust add");
@@ -172,7 +172,10 @@ class MachineCliTest {
 
         assertThat(connect("--machine", "bad name!").exit()).isEqualTo(2);
         assertThat(Cli.at(home, "connect", "--cloud", "ftp://x", "-s", "s", "-g", "g", "-n", "m").exit()).isEqualTo(2);
-        assertThat(Cli.at(home, "connect", "--cloud", cloud.url().toString()).exit()).isEqualTo(2);
+        Cli.Result anonymous = Cli.at(home, "connect", "--cloud", cloud.url().toString(), "-s", "s", "-g", "g", "-n", "m");
+        assertThat(anonymous.exit()).isEqualTo(2);
+        assertThat(anonymous.err()).contains("MissingOnboardingCredential").contains("nothing registers anonymously");
+        assertThat(Cli.at(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString()).exit()).isEqualTo(2);
     }
 
     @Test

@@ -84,7 +84,7 @@ class AgentHostKafkaTest {
         broker = SharedKafka.broker();
         cloud = new TestCloud();
         home = Files.createTempDirectory("bulwark-agent-host-test");
-        cli("connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+        cli("connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
                 "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "sim", "--count", "8");
         cliOn(ALLOWLIST, "config", "set", "extensions.allowlist", AZURE_MONITOR);
         cliOn(BLOCKLIST, "config", "set", "extensions.blocklist", CUSTOM_SCRIPT);

@@ -64,7 +64,7 @@ public final class FleetHarness implements AutoCloseable {
         TestCloud cloud = new TestCloud();
         Path home = Files.createTempDirectory("bulwark-fleet-" + prefix);
         FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker().bootstrapServers());
-        fleet.cliAt(home, "connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+        fleet.cliAt(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
                 "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", prefix, "--count", String.valueOf(count));
         return fleet;
     }

@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code /private-endpoint/<storage host>/<path>}). Not a stand-in for Kafka: the tests run a real broker.
  */
 public final class TestCloud implements AutoCloseable {
+    /** What tests pass as {@code connect --token}: this stand-in cloud checks no credential, the real one does. */
+    public static final String ONBOARDING_TOKEN = "test-onboarding-token";
     public static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
     public static final String RESOURCE_GROUP = "web";
     private static final String BULK_PATH = "/providers/Bulwark.Fleet/registerMachines";

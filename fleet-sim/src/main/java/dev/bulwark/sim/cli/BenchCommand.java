@@ -88,10 +88,10 @@ public final class BenchCommand implements Callable<Integer> {
             for (int replica = 1; replica <= cloudReplicas; replica++) {
                 clouds.add(background.startCloud(root, infra));
             }
-            CloudApi api = new CloudApi(clouds.get(0), UpMain.SUBSCRIPTION, UpMain.RESOURCE_GROUP);
+            CloudApi api = new CloudApi(clouds.get(0), UpMain.SUBSCRIPTION, UpMain.RESOURCE_GROUP, background.adminToken());
             ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(root), rules.extension().publisher(),
                     rules.extension().type(), rules.extension().version(), work.resolve("packages"));
-            UpEnv up = new UpEnv(env(clouds.get(0), infra, machines, scenario));
+            UpEnv up = new UpEnv(env(clouds.get(0), infra, machines, scenario, api.token()));
 
             say("Connecting " + machines + " simulated machines in " + agentHosts + " host(s), in bulk, each with the local"
                     + " rules of scenario " + rules.name() + "...");
@@ -147,7 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, String> env(String cloud, Map<String, String> infra, int machines, Path scenario) {
+    private static Map<String, String> env(String cloud, Map<String, String> infra, int machines, Path scenario, String token) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(UpEnv.URL, cloud);
         env.put(UpEnv.SUBSCRIPTION, UpMain.SUBSCRIPTION);
@@ -155,6 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
         env.put(UpEnv.KAFKA, infra.get("KAFKA_BOOTSTRAP_SERVERS"));
         env.put(UpEnv.MACHINES, Integer.toString(machines));
         env.put(UpEnv.SCENARIO, scenario.toAbsolutePath().normalize().toString());
+        env.put(UpEnv.TOKEN, token);
         return env;
     }
 

@@ -48,6 +48,10 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--resource-group", description = "Resource group of the machines (default: up.env's).")
     String resourceGroup;
 
+    @Option(names = "--token", defaultValue = "${env:BULWARK_TOKEN}",
+            description = "Onboarding token for the fleet's bulk registration (default: $BULWARK_TOKEN, else up.env's).")
+    String token;
+
     @Option(names = "--env", description = "Defaults for the options above (default: .bulwark/up.env, when it exists).")
     Path env = Path.of(".bulwark/up.env");
 
@@ -63,7 +67,8 @@ public final class FleetCommand implements Callable<Integer> {
         FleetHost host = FleetHost.start(new FleetHost.Settings(home.toAbsolutePath(),
                 cloud != null ? cloud : URI.create(up.require(UpEnv.URL)), kafka != null ? kafka : up.require(UpEnv.KAFKA),
                 subscription != null ? subscription : up.require(UpEnv.SUBSCRIPTION),
-                resourceGroup != null ? resourceGroup : up.require(UpEnv.RESOURCE_GROUP), rules, fleet, hosts, hostIndex, statusPort));
+                resourceGroup != null ? resourceGroup : up.require(UpEnv.RESOURCE_GROUP), rules, fleet, hosts, hostIndex, statusPort,
+                token != null ? token : up.require(UpEnv.TOKEN)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             host.close();

@@ -74,7 +74,7 @@ public final class UpMain {
             BenchCommand.delete(fleetHomes());
             Map<String, String> infra = background.startInfra(root, 16);
             String cloud = background.startCloud(root, infra);
-            CloudApi api = new CloudApi(cloud, SUBSCRIPTION, RESOURCE_GROUP);
+            CloudApi api = new CloudApi(cloud, SUBSCRIPTION, RESOURCE_GROUP, background.adminToken());
             Scenario rules = Scenario.read(scenario);
             CloudApi.Response published = ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(root),
                     rules.extension().publisher(), rules.extension().type(), rules.extension().version(), UP.resolve("packages"));
@@ -91,6 +91,7 @@ public final class UpMain {
             env.put(UpEnv.DB_PASSWORD, infra.get("BULWARK_DB_PASSWORD"));
             env.put(UpEnv.SCENARIO, scenario.toAbsolutePath().normalize().toString());
             env.put(UpEnv.MACHINES, Integer.toString(machines));
+            env.put(UpEnv.TOKEN, api.token());
             UpEnv up = new UpEnv(env);
             if (machines > 0) {
                 background.startFleet(up, agentHosts, fleetHomes(), Duration.ofMinutes(10));

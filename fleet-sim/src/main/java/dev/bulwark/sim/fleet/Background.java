@@ -71,6 +71,11 @@ public final class Background {
         return url;
     }
 
+    /** An administrator's token for the cloud {@link #startCloud} started (its built-in issuer's key is here). */
+    public String adminToken() {
+        return BulwarkSystem.adminToken(dir.resolve("cloud-keys"));
+    }
+
     /**
      * Simulated machines split over {@code hosts} processes by partition, their homes under {@code homes};
      * returns once every host says it is ready.
@@ -88,7 +93,7 @@ public final class Background {
                     "--cloud", up.require(UpEnv.URL), "--kafka", up.require(UpEnv.KAFKA),
                     "--subscription", up.require(UpEnv.SUBSCRIPTION), "--resource-group", up.require(UpEnv.RESOURCE_GROUP)));
             String status = "http://127.0.0.1:" + port + "/status";
-            start(name, status, command);
+            start(name, status, command, Map.of(UpEnv.TOKEN, up.require(UpEnv.TOKEN)));
             statusUrls.add(status);
         }
         for (String status : statusUrls) {
@@ -100,11 +105,13 @@ public final class Background {
     public String startRealAgent(Path root, UpEnv up, String name) throws IOException, InterruptedException {
         Path home = dir.resolve(name);
         Path agentJar = BulwarkSystem.agentJar(root);
-        Process connect = new ProcessBuilder(java(), "-jar", agentJar.toString(), "connect", "--home", home.toString(),
+        ProcessBuilder connect = new ProcessBuilder(java(), "-jar", agentJar.toString(), "connect", "--home", home.toString(),
                 "--cloud", up.require(UpEnv.URL), "--subscription", up.require(UpEnv.SUBSCRIPTION),
                 "--resource-group", up.require(UpEnv.RESOURCE_GROUP), "--machine", name)
-                .redirectErrorStream(true).redirectOutput(log(name + "-connect").toFile()).start();
-        if (connect.waitFor() != 0) {
+                .redirectErrorStream(true).redirectOutput(log(name + "-connect").toFile());
+        connect.environment().put(UpEnv.TOKEN, up.require(UpEnv.TOKEN)); // not an argument: ps shows arguments
+        Process connected = connect.start();
+        if (connected.waitFor() != 0) {
             throw new IllegalStateException("connecting " + name + " failed: see " + log(name + "-connect"));
         }
         int port = freePort();
@@ -166,16 +173,22 @@ public final class Background {
     }
 
     private void start(String name, String url, List<String> command) throws IOException {
+        start(name, url, command, Map.of());
+    }
+
+    /** @param environment added to the process's environment (secrets, which arguments would show to ps) */
+    private void start(String name, String url, List<String> command, Map<String, String> environment) throws IOException {
         Files.createDirectories(dir.resolve("logs"));
         List<String> detached = new ArrayList<>(command);
         if (new File("/usr/bin/setsid").canExecute()) {
             detached.add(0, "/usr/bin/setsid");
         }
-        Process process = new ProcessBuilder(detached)
+        ProcessBuilder builder = new ProcessBuilder(detached)
                 .redirectErrorStream(true)
                 .redirectOutput(log(name).toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         Files.writeString(dir.resolve("processes"), name + " " + process.pid() + " " + (url == null ? "-" : url) + "\n",
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }

@@ -12,6 +12,7 @@ import dev.bulwark.agent.host.HostStats;
 import dev.bulwark.agent.host.MachinePartitions;
 import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
+import dev.bulwark.agent.identity.OnboardingCredential;
 import dev.bulwark.agent.identity.FleetRegistrar;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
@@ -50,7 +51,11 @@ public final class FleetHost implements AutoCloseable {
      * @param statusPort of {@code GET /status}; 0 picks one
      */
     public record Settings(Path home, URI cloud, String kafka, String subscription, String resourceGroup, Scenario scenario,
-                           int machines, int hosts, int hostIndex, int statusPort) {
+                           int machines, int hosts, int hostIndex, int statusPort, String onboardingToken) {
+        @Override
+        public String toString() {
+            return "Settings[" + home + ", " + cloud + ", " + machines + " machines, token redacted]";
+        }
     }
 
     private final Settings settings;
@@ -100,7 +105,8 @@ public final class FleetHost implements AutoCloseable {
                 .boxed().toList();
         planned = indices.size();
         List<String> names = indices.stream().map(Scenario::machineName).toList();
-        Connector.Outcome outcome = new Connector(new CloudRegistrar(), new FleetRegistrar()).connect(settings.home(),
+        OnboardingCredential credential = new OnboardingCredential.BearerToken(settings.onboardingToken());
+        Connector.Outcome outcome = new Connector(new CloudRegistrar(credential), new FleetRegistrar(credential)).connect(settings.home(),
                 Connector.Request.fleet(settings.cloud(), settings.subscription(), settings.resourceGroup(), names, List.of()));
         if (!outcome.failures().isEmpty()) {
             throw new IOException(outcome.failures().size() + " machines could not connect, for example: "

@@ -134,6 +134,7 @@ public final class PutWorkload {
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("x-ms-correlation-request-id", correlation)
+                .header("Authorization", "Bearer " + api.token())
                 .PUT(HttpRequest.BodyPublishers.ofString(Json.encodeToString(body)))
                 .build();
     }

@@ -1,0 +1,54 @@
+package dev.bulwark.agent.identity;
+
+import java.net.http.HttpRequest;
+
+/**
+ * What proves {@code connect} may register machines: a bearer token of a principal allowed to (the Azure
+ * Connected Machine Onboarding role, or an administrator), or an onboarding secret (activation id and code,
+ * like an SSM hybrid activation). Used for the registration only: afterwards the machine is its own key.
+ */
+public sealed interface OnboardingCredential {
+    void applyTo(HttpRequest.Builder request);
+
+    /** Only for tests against a stand-in cloud that checks nothing. */
+    OnboardingCredential NONE = new None();
+
+    record None() implements OnboardingCredential {
+        @Override
+        public void applyTo(HttpRequest.Builder request) {
+        }
+    }
+
+    record BearerToken(String token) implements OnboardingCredential {
+        @Override
+        public void applyTo(HttpRequest.Builder request) {
+            request.header("Authorization", "Bearer " + token);
+        }
+
+        @Override
+        public String toString() {
+            return "BearerToken[redacted]";
+        }
+    }
+
+    record OnboardingSecret(String activationId, String code) implements OnboardingCredential {
+        @Override
+        public void applyTo(HttpRequest.Builder request) {
+            request.header("x-bulwark-activation-id", activationId).header("x-bulwark-activation-code", code);
+        }
+
+        @Override
+        public String toString() {
+            return "OnboardingSecret[" + activationId + ", code redacted]";
+        }
+
+        /** {@code ID:CODE}, as {@code --onboarding-secret} takes it. */
+        public static OnboardingSecret parse(String text) {
+            int colon = text.indexOf(':');
+            if (colon <= 0 || colon == text.length() - 1) {
+                throw new IllegalArgumentException("an onboarding secret is ACTIVATION_ID:CODE");
+            }
+            return new OnboardingSecret(text.substring(0, colon).trim(), text.substring(colon + 1).trim());
+        }
+    }
+}
