@@ -107,8 +107,8 @@ public final class Benchmarks {
         List<ExtensionOperation> batch = new ArrayList<>(BATCH);
         for (int i = 0; i < BATCH; i++) {
             batch.add(new ExtensionOperation(template.schemaVersion(), template.operationId() + "-" + i,
-                    template.correlationId(), template.machineId() + "-" + i, template.kind(), template.extension(),
-                    template.packageRef(), template.catalog(), template.issuedAt(), null));
+                    template.correlationId(), template.machineId() + "-" + i, template.sequence(), template.kind(),
+                    template.extension(), template.packageRef(), template.catalog(), template.issuedAt(), null));
         }
         return batch;
     }

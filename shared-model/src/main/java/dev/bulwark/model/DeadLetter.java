@@ -10,6 +10,8 @@ public final class DeadLetter {
     public static final String SOURCE_TOPIC = "bulwark-dlq-source-topic";
     public static final String SOURCE_PARTITION = "bulwark-dlq-source-partition";
     public static final String SOURCE_OFFSET = "bulwark-dlq-source-offset";
+    /** With {@link Reason#OperationRefused}: the {@link ErrorCode} of the refusal, also in the result the machine published. */
+    public static final String ERROR_CODE = "bulwark-dlq-error-code";
 
     /** Why a record was dead-lettered; the header value is the enum name. */
     public enum Reason {
@@ -22,7 +24,13 @@ public final class DeadLetter {
         /** The record key and the {@code machineId} in the value disagree. */
         MachineIdMismatch,
         /** The machine named is not known to the receiver. */
-        UnknownMachine
+        UnknownMachine,
+        /**
+         * A genuine operation the machine will not run: replayed, delivered after a newer one, or issued
+         * outside its freshness window ({@link #ERROR_CODE} says which). The machine also answers it with a
+         * signed Failed result, so the cloud never waits for it.
+         */
+        OperationRefused
     }
 
     private DeadLetter() {

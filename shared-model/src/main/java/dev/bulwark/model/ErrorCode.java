@@ -21,7 +21,21 @@ public enum ErrorCode {
     /** The operation names an extension the machine does not have (update, upgrade). */
     ExtensionNotInstalled,
     /** Guest configuration is off locally (or the agent is in monitor mode). */
-    GuestConfigurationDisabled;
+    GuestConfigurationDisabled,
+    /**
+     * The operation's sequence is not newer than the last one the machine ran: a replay, or an operation
+     * delivered after a newer one. Nothing ran.
+     */
+    OperationReplayed,
+    /** The operation was issued longer ago than the machine's freshness window allows. Nothing ran. */
+    OperationExpired,
+    /** The operation claims to be issued later than the machine's clock allows (beyond the clock-skew allowance). Nothing ran. */
+    OperationNotYetValid,
+    /**
+     * An update, upgrade or delete names an installed extension but another publisher or type than the one
+     * installed under that name. Nothing ran and nothing installed changed.
+     */
+    ExtensionIdentityMismatch;
 
     /**
      * True for the refusals of a machine's local rules (lists, monitor mode, extension manager off): the

@@ -1,5 +1,7 @@
 package dev.bulwark.agent.extension;
 
+import dev.bulwark.model.ExtensionId;
+
 import java.time.Instant;
 
 /**
@@ -15,5 +17,11 @@ public record InstalledRecord(String name, String publisher, String type, String
     public InstalledRecord(String name, String publisher, String type, String version, int settingsSequence,
                            boolean hasProtectedSettings, Instant changedAt) {
         this(name, publisher, type, version, settingsSequence, hasProtectedSettings, changedAt, null, null);
+    }
+
+    /** True when this is {@code claimed} (case-insensitively); a record without publisher or type is nothing. */
+    public boolean is(ExtensionId claimed) {
+        return publisher != null && !publisher.isBlank() && type != null && !type.isBlank()
+                && new ExtensionId(publisher, type).equals(claimed);
     }
 }

@@ -109,7 +109,8 @@ public final class AgentHost implements AutoCloseable {
                 .withPrivateEndpoint(settings.privateEndpoint()).withDurable(settings.durableState()));
         ExtensionHandler handler = settings.extensionHandler() != null ? settings.extensionHandler()
                 : new SimulatedExtensionHandler(handlerDuration, timers, workers);
-        this.operations = new OperationHandler(packageGate, handler, workers, settings.clock(), stats);
+        this.operations = new OperationHandler(packageGate, handler, workers, settings.clock(),
+                new ReplayGuard(settings.operationMaxAge(), settings.clockSkew()), stats);
         this.guest = new GuestAssignmentHandler(settings.home(), settings.clock(), stats);
         this.producer = new KafkaProducer<>(producerProperties());
         this.reports = new ReportSender(producer, settings.syncInterval(), settings.clock(), stats, guest);
@@ -202,7 +203,7 @@ public final class AgentHost implements AutoCloseable {
     /** Dispatches a batch by key; completes once every record it produced is acknowledged. */
     private CompletableFuture<Void> process(ConsumerRecords<byte[], byte[]> batch) {
         Map<Machine, CompletableFuture<?>> lastOfMachine = new HashMap<>();
-        List<CompletableFuture<RecordMetadata>> acknowledged = new ArrayList<>();
+        List<CompletableFuture<Void>> acknowledged = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             stats.consumed.increment();
             Machine machine = record.key() == null ? null : machines.get(new String(record.key(), StandardCharsets.UTF_8));
@@ -214,11 +215,11 @@ public final class AgentHost implements AutoCloseable {
             // The next record of this machine starts only once this one's output was handed to the producer,
             // so one machine's results and reports leave in the order its records came in.
             boolean assignment = Topics.GUEST_ASSIGNMENTS.equals(record.topic());
-            CompletableFuture<CompletableFuture<RecordMetadata>> sent = previous
+            CompletableFuture<CompletableFuture<Void>> sent = previous
                     .handle((ignored, error) -> null)
-                    .thenComposeAsync(ignored -> assignment ? guest.handle(machine, record) : operations.handle(machine, record),
-                            workers)
-                    .thenApply(this::send);
+                    .thenComposeAsync(ignored -> assignment ? guest.handle(machine, record).thenApply(AgentHost::listOf)
+                            : operations.handle(machine, record), workers)
+                    .thenApply(this::sendAll);
             lastOfMachine.put(machine, sent);
             acknowledged.add(sent.thenCompose(acknowledgement -> acknowledgement));
         }
@@ -252,6 +253,15 @@ public final class AgentHost implements AutoCloseable {
         } finally {
             kafka.resume(kafka.paused());
         }
+    }
+
+    /** Hands a machine's records for one input record to the producer, in order; completes once all are acknowledged. */
+    private CompletableFuture<Void> sendAll(List<ProducerRecord<byte[], byte[]>> records) {
+        return CompletableFuture.allOf(records.stream().map(this::send).toArray(CompletableFuture[]::new));
+    }
+
+    private static List<ProducerRecord<byte[], byte[]>> listOf(ProducerRecord<byte[], byte[]> record) {
+        return record == null ? List.of() : List.of(record);
     }
 
     /** Hands a record to the producer; null (nothing to publish) is acknowledged at once. */

@@ -20,11 +20,17 @@ import java.util.Objects;
  * @param packageGate      null: the real one ({@link dev.bulwark.agent.AgentPlugins#packageGate}); the host closes it
  * @param privateEndpoint  where the real gate downloads catalogs and packages from (ignored with {@code packageGate})
  * @param extensionHandler null: the simulated handler ({@code handlerDuration})
+ * @param operationMaxAge  an operation issued longer ago than this is refused ({@link ReplayGuard}); null: 24 hours
+ * @param clockSkew        how far ahead of this machine's clock an operation's issuedAt may be; null: 5 minutes
  */
 public record AgentHostSettings(Path home, String bootstrapServers, Map<String, String> kafka, Duration syncInterval,
                                 Duration configCheckInterval, Duration handlerDuration, boolean durableState,
                                 int maxPollRecords, PackageGate packageGate, PrivateEndpoint privateEndpoint,
-                                ExtensionHandler extensionHandler, Clock clock) {
+                                ExtensionHandler extensionHandler, Clock clock, Duration operationMaxAge,
+                                Duration clockSkew) {
+
+    public static final Duration DEFAULT_OPERATION_MAX_AGE = Duration.ofHours(24);
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofMinutes(5);
 
     public AgentHostSettings {
         Objects.requireNonNull(home, "home");
@@ -35,6 +41,8 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
         maxPollRecords = maxPollRecords <= 0 ? 500 : maxPollRecords;
         privateEndpoint = privateEndpoint == null ? PrivateEndpoint.OFF : privateEndpoint;
         clock = clock == null ? Clock.systemUTC() : clock;
+        operationMaxAge = operationMaxAge == null ? DEFAULT_OPERATION_MAX_AGE : operationMaxAge;
+        clockSkew = clockSkew == null ? DEFAULT_CLOCK_SKEW : clockSkew;
     }
 
     public static Builder builder(Path home, String bootstrapServers) {
@@ -55,6 +63,8 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
         private PrivateEndpoint privateEndpoint;
         private ExtensionHandler extensionHandler;
         private Clock clock;
+        private Duration operationMaxAge;
+        private Duration clockSkew;
 
         private Builder(Path home, String bootstrapServers) {
             this.home = home;
@@ -111,9 +121,20 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
             return this;
         }
 
+        public Builder operationMaxAge(Duration value) {
+            operationMaxAge = value;
+            return this;
+        }
+
+        public Builder clockSkew(Duration value) {
+            clockSkew = value;
+            return this;
+        }
+
         public AgentHostSettings build() {
             return new AgentHostSettings(home, bootstrapServers, kafka, syncInterval, configCheckInterval,
-                    handlerDuration, durableState, maxPollRecords, packageGate, privateEndpoint, extensionHandler, clock);
+                    handlerDuration, durableState, maxPollRecords, packageGate, privateEndpoint, extensionHandler, clock,
+                    operationMaxAge, clockSkew);
         }
     }
 }

@@ -14,6 +14,8 @@ public final class HostStats {
     /** Redelivered operations answered with their stored result. */
     public final LongAdder duplicates = new LongAdder();
     public final LongAdder deadLetters = new LongAdder();
+    /** Genuine operations refused before any decision: replayed, expired or not yet valid (also counted as failed and dead letters). */
+    public final LongAdder refused = new LongAdder();
     public final LongAdder reportsSent = new LongAdder();
     /** Guest assignments received (verified), and compliance reports produced for them. */
     public final LongAdder guestAssignments = new LongAdder();

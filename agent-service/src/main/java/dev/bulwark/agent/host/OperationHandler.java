@@ -37,6 +37,7 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
@@ -44,49 +45,77 @@ import java.util.function.UnaryOperator;
 /**
  * What one machine does with one record of {@value Topics#EXTENSION_OPERATIONS}: check that it is for
  * this machine and signed by the cloud it trusts (else dead-letter), answer a redelivered operation with
- * its stored result, decide by the current local rules, verify the package of an install or upgrade (an
- * update reconfigures the installed version, a delete removes it: neither downloads anything), run the
- * handler, record the outcome in state.json and return the signed result to publish.
+ * its stored result, refuse one that is not newer than the last it ran or is outside its freshness window
+ * ({@link ReplayGuard}), decide by the current local rules, check that an update, upgrade or delete names
+ * the extension installed under that name (same publisher and type), verify the package of an install or
+ * upgrade (an update reconfigures the installed version, a delete removes it: neither downloads anything),
+ * run the handler, record the outcome and the operation's sequence in state.json and return the signed
+ * result to publish.
  *
- * <p>The completed future holds the record to publish: a result, or a dead letter. It fails only when the
- * machine's own files cannot be written; the host then retries the batch, which is safe because the
- * stored result makes a second delivery change nothing.
+ * <p>The completed future holds the records to publish: a result, a dead letter, or both for a refused
+ * operation. It fails only when the machine's own files cannot be written; the host then retries the
+ * batch, which is safe because the stored result makes a second delivery change nothing.
  */
 public final class OperationHandler {
     private final PackageGate packageGate;
     private final ExtensionHandler extensionHandler;
     private final Executor workers;
     private final Clock clock;
+    private final ReplayGuard replayGuard;
     private final HostStats stats;
 
     public OperationHandler(PackageGate packageGate, ExtensionHandler extensionHandler, Executor workers, Clock clock,
-                            HostStats stats) {
+                            ReplayGuard replayGuard, HostStats stats) {
         this.packageGate = packageGate;
         this.extensionHandler = extensionHandler;
         this.workers = workers;
         this.clock = clock;
+        this.replayGuard = replayGuard;
         this.stats = stats;
     }
 
-    public CompletableFuture<ProducerRecord<byte[], byte[]>> handle(Machine machine, ConsumerRecord<byte[], byte[]> record) {
+    public CompletableFuture<List<ProducerRecord<byte[], byte[]>>> handle(Machine machine, ConsumerRecord<byte[], byte[]> record) {
         ExtensionOperation operation;
         try {
             operation = verified(machine, record);
         } catch (MessageFormatException refused) {
             stats.deadLetters.increment();
-            return CompletableFuture.completedFuture(SignedRecords.deadLetter(record, refused));
+            return CompletableFuture.completedFuture(List.of(SignedRecords.deadLetter(record, refused)));
         }
         try {
             StateStore.Snapshot state = machine.state().snapshot();
+            // First the stored result: a redelivery of an operation this machine ran (its sequence is not newer
+            // either) gets the outcome it had, as at-least-once delivery needs; only other old operations are refused.
             JsonNode stored = state.state().results().get(operation.operationId());
             if (stored != null) {
                 stats.duplicates.increment();
-                return CompletableFuture.completedFuture(resultRecord(machine, stored));
+                return CompletableFuture.completedFuture(List.of(resultRecord(machine, stored)));
             }
-            return process(machine, operation, state);
+            ReplayGuard.Refusal refusal = replayGuard.check(operation, state.state().highestSequence(), clock.instant());
+            if (refusal != null) {
+                return CompletableFuture.completedFuture(refuse(machine, record, operation, refusal));
+            }
+            return process(machine, operation, state).thenApply(List::of);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * A refused operation is dead-lettered with why, and answered with a signed Failed result so that an
+     * operation that arrived out of order or too late never leaves the cloud waiting (a true replay's
+     * answer changes nothing there: that operation is final already). Neither touches state.json: nothing
+     * ran, and a replay must not push the results of real operations out of the remembered ones.
+     */
+    private List<ProducerRecord<byte[], byte[]>> refuse(Machine machine, ConsumerRecord<byte[], byte[]> record,
+                                                        ExtensionOperation operation, ReplayGuard.Refusal refusal) {
+        stats.refused.increment();
+        stats.deadLetters.increment();
+        stats.failed.increment();
+        // No configurationChangedAt: the local configuration did not decide this.
+        JsonNode result = signedResult(machine, operation,
+                Outcome.failed(refusal.errorCode(), refusal.message(), refusal.statusMessage()), null);
+        return List.of(SignedRecords.refusal(record, refusal.errorCode(), refusal.message()), resultRecord(machine, result));
     }
 
     /** The operation, if the record is for this machine and the cloud it trusts signed it. */
@@ -127,6 +156,15 @@ public final class OperationHandler {
                     UnaryOperator.identity());
         }
         InstalledRecord installed = state.state().installed(extension.name());
+        if (installed != null && operation.kind() != OperationKind.INSTALL && !installed.is(extension.id())) {
+            // The rules decided on the extension the operation names; what would run is the one installed.
+            return done(task, Outcome.failed(ErrorCode.ExtensionIdentityMismatch, "Extension " + extension.name()
+                    + " on this machine is " + installed.publisher() + "/" + installed.type() + ", not "
+                    + extension.id() + " as the " + operation.kind().cliName() + " says: nothing ran and nothing"
+                    + " changed. If the cloud's view of this machine is out of date, a local administrator can remove"
+                    + " the installed one with: bulwark-agent extension remove --name " + extension.name(),
+                    "Another extension is installed under this name"), UnaryOperator.identity());
+        }
         if (operation.kind() == OperationKind.DELETE) {
             if (installed == null) {
                 return done(task, Outcome.succeeded("Extension " + extension.name()
@@ -254,11 +292,27 @@ public final class OperationHandler {
         }
     }
 
-    /** Signs the result, stores it with the state change in one write, and returns it ready to publish. */
+    /**
+     * Signs the result, stores it with the state change and the operation's sequence in one write, and
+     * returns it ready to publish.
+     */
     private CompletableFuture<ProducerRecord<byte[], byte[]>> done(Task task, Outcome outcome,
                                                                   UnaryOperator<MachineState> change) {
         Machine machine = task.machine();
         ExtensionOperation operation = task.operation();
+        JsonNode signed = signedResult(machine, operation, outcome, task.configurationChangedAt());
+        try {
+            machine.state().update(task.state(), state -> change.apply(state).withResult(operation.operationId(), signed)
+                    .withSequenceRun(operation.sequence()));
+        } catch (IOException | UncheckedIOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        (outcome.status() == ResultStatus.Succeeded ? stats.succeeded : stats.failed).increment();
+        return CompletableFuture.completedFuture(resultRecord(machine, signed));
+    }
+
+    private JsonNode signedResult(Machine machine, ExtensionOperation operation, Outcome outcome,
+                                  Instant configurationChangedAt) {
         ExtensionSpec extension = operation.extension();
         Instant now = clock.instant();
         boolean succeeded = outcome.status() == ResultStatus.Succeeded;
@@ -271,16 +325,9 @@ public final class OperationHandler {
         OperationResult result = MessageSigner.sign(new OperationResult(OperationResult.SCHEMA_VERSION,
                 operation.operationId(), machine.machineId(), extension.name(), operation.kind(), outcome.status(),
                 outcome.errorCode() == null ? null : outcome.errorCode().name(), outcome.message(), view,
-                task.configurationChangedAt(), now, null),
+                configurationChangedAt, now, null),
                 machine.signingKey());
-        JsonNode signed = Json.MAPPER.valueToTree(result);
-        try {
-            machine.state().update(task.state(), state -> change.apply(state).withResult(operation.operationId(), signed));
-        } catch (IOException | UncheckedIOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        (succeeded ? stats.succeeded : stats.failed).increment();
-        return CompletableFuture.completedFuture(resultRecord(machine, signed));
+        return Json.MAPPER.valueToTree(result);
     }
 
     private static ProducerRecord<byte[], byte[]> resultRecord(Machine machine, JsonNode signedResult) {

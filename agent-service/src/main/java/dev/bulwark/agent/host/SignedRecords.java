@@ -2,6 +2,7 @@ package dev.bulwark.agent.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.model.DeadLetter;
+import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MessageFormatException;
 import dev.bulwark.model.Topics;
@@ -56,10 +57,22 @@ final class SignedRecords {
 
     /** The record byte for byte, to its topic's dead-letter topic, with why and where it came from. */
     static ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, MessageFormatException why) {
+        return deadLetter(record, why.reason(), String.valueOf(why.getMessage()));
+    }
+
+    /** A genuine operation the machine refused to run ({@link DeadLetter.Reason#OperationRefused}), with the error code of its result. */
+    static ProducerRecord<byte[], byte[]> refusal(ConsumerRecord<byte[], byte[]> record, ErrorCode errorCode, String detail) {
+        ProducerRecord<byte[], byte[]> letter = deadLetter(record, DeadLetter.Reason.OperationRefused, detail);
+        letter.headers().add(DeadLetter.ERROR_CODE, errorCode.name().getBytes(StandardCharsets.UTF_8));
+        return letter;
+    }
+
+    private static ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetter.Reason reason,
+                                                             String detail) {
         ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.deadLetter(record.topic()), record.key(), record.value());
         letter.headers()
-                .add(DeadLetter.REASON, why.reason().name().getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetter.DETAIL, String.valueOf(why.getMessage()).getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetter.REASON, reason.name().getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetter.DETAIL, detail.getBytes(StandardCharsets.UTF_8))
                 .add(DeadLetter.SOURCE_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8))
                 .add(DeadLetter.SOURCE_PARTITION, String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8))
                 .add(DeadLetter.SOURCE_OFFSET, String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));

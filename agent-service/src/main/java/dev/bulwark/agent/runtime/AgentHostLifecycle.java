@@ -46,6 +46,8 @@ public class AgentHostLifecycle {
                 .handlerDuration(config.handlerDuration().orElse(null))
                 .durableState(config.durableState())
                 .maxPollRecords(config.maxPollRecords())
+                .operationMaxAge(config.operationMaxAge())
+                .clockSkew(config.operationClockSkew())
                 .packageGate(AgentPlugins.packageGate(home, VerifyingPackageGate.Options.defaults()
                         .withPrivateEndpoint(privateEndpoint).withDurable(config.durableState())))
                 .privateEndpoint(privateEndpoint);

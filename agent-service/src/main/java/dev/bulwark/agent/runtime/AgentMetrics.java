@@ -24,6 +24,7 @@ final class AgentMetrics {
         counter(registry, "bulwark.agent.operations.failed", "Operations that failed, blocked ones included", stats, s -> s.failed);
         counter(registry, "bulwark.agent.operations.blocked", "Operations refused by local rules", stats, s -> s.blocked);
         counter(registry, "bulwark.agent.operations.duplicates", "Redelivered operations answered from state", stats, s -> s.duplicates);
+        counter(registry, "bulwark.agent.operations.refused", "Operations refused as replayed, expired or not yet valid", stats, s -> s.refused);
         counter(registry, "bulwark.agent.dead.letters", "Records sent to the dead-letter topic", stats, s -> s.deadLetters);
         counter(registry, "bulwark.agent.reports.sent", "Agent reports acknowledged by Kafka", stats, s -> s.reportsSent);
         counter(registry, "bulwark.agent.batch.retries", "Batches read again after a failure", stats, s -> s.batchRetries);

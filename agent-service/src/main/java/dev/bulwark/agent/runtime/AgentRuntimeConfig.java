@@ -39,6 +39,17 @@ public interface AgentRuntimeConfig {
     @WithDefault("off")
     String privateEndpoint();
 
+    /**
+     * Operations issued longer ago than this are refused ({@code OperationExpired}): a captured operation
+     * cannot be held back and played later. A local setting; the cloud cannot change it.
+     */
+    @WithDefault("PT24H")
+    Duration operationMaxAge();
+
+    /** How far ahead of this machine's clock an operation's issuedAt may be before it is refused ({@code OperationNotYetValid}). */
+    @WithDefault("PT5M")
+    Duration operationClockSkew();
+
     /** Extra Kafka client settings ({@code consumer.x}, {@code producer.x}, or plain for both). */
     Map<String, String> kafka();
 }

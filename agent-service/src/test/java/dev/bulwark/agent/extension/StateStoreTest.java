@@ -75,6 +75,27 @@ class StateStoreTest {
         assertThat(read.results().get("op-1").path("status").asText()).isEqualTo("Succeeded");
     }
 
+    @Test
+    void theHighestSequenceRunIsWrittenWithTheResultAndNeverGoesDown() throws Exception {
+        StateStore agent = new StateStore(home, false);
+        agent.update(state -> state.withResult("op-7", Json.MAPPER.createObjectNode()).withSequenceRun(7));
+        agent.update(state -> state.withSequenceRun(5));
+
+        MachineState reread = new StateStore(home, false).read(); // as a restarted agent reads it
+
+        assertThat(reread.highestSequence()).isEqualTo(7);
+        assertThat(reread.results()).containsKey("op-7");
+        assertThat(reread.withoutAll().highestSequence()).as("extension remove --all keeps it").isEqualTo(7);
+    }
+
+    @Test
+    void aFileOfAnAgentWithoutSequencesHasRunNothingYet() throws Exception {
+        StateStore agent = new StateStore(home, false);
+        Files.writeString(agent.file(), "{\"extensions\":{},\"results\":{}}");
+
+        assertThat(agent.read().highestSequence()).isZero();
+    }
+
     private static InstalledRecord record(String name) {
         return new InstalledRecord(name, "Contoso", name, "1.0", 0, false, LONG_AGO);
     }

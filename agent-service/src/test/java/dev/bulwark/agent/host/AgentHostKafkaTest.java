@@ -275,7 +275,7 @@ class AgentHostKafkaTest {
         ExtensionOperation genuine = batch.get(3);
         // Same proof and root signature, another kind: what a broker-side attacker could try.
         ExtensionOperation tampered = new ExtensionOperation(genuine.schemaVersion(), genuine.operationId(),
-                genuine.correlationId(), genuine.machineId(), OperationKind.DELETE, genuine.extension(),
+                genuine.correlationId(), genuine.machineId(), genuine.sequence(), OperationKind.DELETE, genuine.extension(),
                 genuine.packageRef(), genuine.catalog(), genuine.issuedAt(), genuine.signature());
         String key = TestCloud.machineId(ALLOW_NONE);
         long lettersBefore = lettersFor(key).size();

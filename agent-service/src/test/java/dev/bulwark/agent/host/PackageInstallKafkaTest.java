@@ -99,9 +99,10 @@ class PackageInstallKafkaTest {
 
     @Test
     void anInstallOrUpgradeWithoutPackageReferencesFailsAndNothingRuns() {
+        assertThat(fleet.awaitResult(install("pkg-0003", "Upgradable", "1.0")).status()).isEqualTo(ResultStatus.Succeeded);
+        // Made after the install, so that its sequence is newer, as the cloud would number it.
         ExtensionOperation noPackage = fleet.cloud.withReferences(operation("pkg-0003", OperationKind.INSTALL, "NoPackage", "1.0"),
                 null, null);
-        assertThat(fleet.awaitResult(install("pkg-0003", "Upgradable", "1.0")).status()).isEqualTo(ResultStatus.Succeeded);
         ExtensionOperation upgrade = fleet.cloud.withReferences(operation("pkg-0003", OperationKind.UPGRADE, "Upgradable", "2.0"),
                 null, fleet.cloud.storage().catalogRef());
 

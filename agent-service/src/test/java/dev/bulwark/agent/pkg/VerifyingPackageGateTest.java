@@ -183,7 +183,7 @@ class VerifyingPackageGateTest {
     }
 
     private static ExtensionOperation install(String version, URI zip, URI catalog) {
-        return new ExtensionOperation(ExtensionOperation.SCHEMA_VERSION, UUID.randomUUID().toString(), null, "m",
+        return new ExtensionOperation(ExtensionOperation.SCHEMA_VERSION, UUID.randomUUID().toString(), null, "m", 1,
                 OperationKind.INSTALL, new ExtensionSpec(TYPE, PUBLISHER, TYPE, version, null, null),
                 zip == null ? null : new PackageRef(zip.toString(), "", 0),
                 catalog == null ? null : new CatalogRef(catalog.toString(), 5), Instant.now(), null);

@@ -158,6 +158,27 @@ public final class FleetHarness implements AutoCloseable {
         return Json.decodeTree(tree, OperationResult.class, OperationResult.SCHEMA_VERSION);
     }
 
+    /** The results published for {@code operation}, oldest first, once there are {@code count}; machine signatures checked. */
+    public List<OperationResult> awaitResults(ExtensionOperation operation, int count) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> resultRecords(operation).size() >= count);
+        return resultRecords(operation).stream().map(record -> {
+            JsonNode tree = Json.tree(record.value());
+            assertThat(MessageSigner.verify(tree, machineKey(operation.machineId()))).as("machine signature").isTrue();
+            return Json.decodeTree(tree, OperationResult.class, OperationResult.SCHEMA_VERSION);
+        }).toList();
+    }
+
+    /** The copies of {@code operation} dead-lettered so far. */
+    public List<ConsumerRecord<byte[], byte[]>> deadLetters(ExtensionOperation operation) {
+        return records(Topics.deadLetter(Topics.EXTENSION_OPERATIONS), operation.machineId()).stream()
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(operation.operationId())).toList();
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> resultRecords(ExtensionOperation operation) {
+        return records(Topics.EXTENSION_RESULTS, operation.machineId()).stream()
+                .filter(r -> Json.tree(r.value()).path("operationId").asText().equals(operation.operationId())).toList();
+    }
+
     private ConsumerRecord<byte[], byte[]> resultRecord(ExtensionOperation operation) {
         return records(Topics.EXTENSION_RESULTS, operation.machineId()).stream()
                 .filter(r -> Json.tree(r.value()).path("operationId").asText().equals(operation.operationId()))

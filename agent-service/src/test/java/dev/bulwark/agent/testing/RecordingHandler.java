@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An extension handler that remembers what it was given (by operation id) and whether the package folder
@@ -20,12 +21,14 @@ public final class RecordingHandler implements ExtensionHandler {
     }
 
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    private final AtomicInteger invocations = new AtomicInteger();
 
     @Override
     public CompletableFuture<HandlerOutcome> run(HandlerInvocation invocation) {
         boolean manifest = invocation.packageDir() != null
                 && Files.isRegularFile(invocation.packageDir().resolve("HandlerManifest.json"));
         runs.put(invocation.operationId(), new Run(invocation, manifest));
+        invocations.incrementAndGet();
         return CompletableFuture.completedFuture(HandlerOutcome.succeeded(invocation.kind() + " succeeded"));
     }
 
@@ -35,5 +38,10 @@ public final class RecordingHandler implements ExtensionHandler {
 
     public boolean ran(String operationId) {
         return runs.containsKey(operationId);
+    }
+
+    /** How many times any handler ran, on any machine. */
+    public int invocations() {
+        return invocations.get();
     }
 }

@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cloud side of the contract, as small as a test needs: answers the ARM machine registration that
@@ -60,6 +61,8 @@ public final class TestCloud implements AutoCloseable {
     private volatile boolean bulkEndpoint = true;
     private final AtomicInteger connectionsToDrop = new AtomicInteger();
     private final List<Integer> bulkRequestSizes = new CopyOnWriteArrayList<>();
+    /** The last sequence number given to each machine's operations. */
+    private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
 
     public TestCloud() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -202,9 +205,18 @@ public final class TestCloud implements AutoCloseable {
         return MachineIds.resourceId(SUBSCRIPTION, RESOURCE_GROUP, machine);
     }
 
-    /** An operation for {@code machine}, signed by this cloud; protected settings are sealed to the machine's registered key. */
+    /**
+     * An operation for {@code machine}, signed by this cloud, for the extension named like its type;
+     * protected settings are sealed to the machine's registered key.
+     */
     public ExtensionOperation operation(String machine, OperationKind kind, String publisher, String type, String version,
                                         ObjectNode settings, String protectedSettings) {
+        return operation(machine, kind, type, publisher, type, version, settings, protectedSettings);
+    }
+
+    /** An operation for the extension {@code name} on {@code machine}, numbered next and issued now, signed by this cloud. */
+    public ExtensionOperation operation(String machine, OperationKind kind, String name, String publisher, String type,
+                                        String version, ObjectNode settings, String protectedSettings) {
         String machineId = machineId(machine);
         String operationId = UUID.randomUUID().toString();
         SealedSettings sealed = null;
@@ -213,13 +225,30 @@ public final class TestCloud implements AutoCloseable {
             sealed = SealedBox.seal(protectedSettings.getBytes(StandardCharsets.UTF_8), SealedBox.decodePublic(encryptionKey),
                     machineId, operationId);
         }
-        ExtensionSpec spec = new ExtensionSpec(type, publisher, type, version, settings, sealed);
+        ExtensionSpec spec = new ExtensionSpec(name, publisher, type, version, settings, sealed);
         boolean hasPackage = kind == OperationKind.INSTALL || kind == OperationKind.UPGRADE;
         PackageRef packageRef = hasPackage ? storage.publish(publisher, type, version, false) : null;
         CatalogRef catalogRef = hasPackage ? storage.catalogRef() : null;
         ExtensionOperation unsigned = new ExtensionOperation(ExtensionOperation.SCHEMA_VERSION, operationId,
-                UUID.randomUUID().toString(), machineId, kind, spec, packageRef, catalogRef, Instant.now(), null);
+                UUID.randomUUID().toString(), machineId, nextSequence(machineId), kind, spec, packageRef, catalogRef,
+                Instant.now(), null);
         return sign(unsigned);
+    }
+
+    /** The machine's next sequence number, as the cloud counts them: 1, 2, 3... in the order operations are made. */
+    public long nextSequence(String machineId) {
+        return sequences.computeIfAbsent(machineId, id -> new AtomicLong()).incrementAndGet();
+    }
+
+    /**
+     * A new operation (its own id) like {@code template}, but numbered {@code sequence} and issued at
+     * {@code issuedAt}, signed by this cloud: what a cloud with another counter or another clock would send.
+     */
+    public ExtensionOperation copy(ExtensionOperation template, long sequence, Instant issuedAt) {
+        sequences.computeIfAbsent(template.machineId(), id -> new AtomicLong()).accumulateAndGet(sequence, Math::max);
+        return sign(new ExtensionOperation(template.schemaVersion(), UUID.randomUUID().toString(),
+                template.correlationId(), template.machineId(), sequence, template.kind(), template.extension(),
+                template.packageRef(), template.catalog(), issuedAt, null));
     }
 
     /** Signs a singly signed cloud-to-agent message (a guest assignment) with this cloud's key, as the outbox does. */
@@ -240,7 +269,8 @@ public final class TestCloud implements AutoCloseable {
     /** {@code operation} naming another package and catalog (null: none), signed again. */
     public ExtensionOperation withReferences(ExtensionOperation operation, PackageRef packageRef, CatalogRef catalog) {
         return sign(new ExtensionOperation(operation.schemaVersion(), operation.operationId(), operation.correlationId(),
-                operation.machineId(), operation.kind(), operation.extension(), packageRef, catalog, operation.issuedAt(), null));
+                operation.machineId(), operation.sequence(), operation.kind(), operation.extension(), packageRef, catalog,
+                operation.issuedAt(), null));
     }
 
     public ExtensionOperation operation(String machine, OperationKind kind, String publisherSlashType) {

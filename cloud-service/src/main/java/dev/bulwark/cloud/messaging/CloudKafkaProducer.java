@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The cloud's one Kafka producer, for outbox operations and dead letters.
@@ -54,28 +54,42 @@ public class CloudKafkaProducer {
         this.producer = new KafkaProducer<>(config);
     }
 
-    /** Sends every record; completes when all are acknowledged, fails with the first error. */
+    /**
+     * Sends every record; completes when all are acknowledged, fails with the first error, but only once
+     * every record handed over is settled (acknowledged or failed). The relay rolls its rows back on failure
+     * and another relay may send them at once: had this failed early, records of the failed attempt could
+     * still be in flight and reach a partition after the retry's copies, out of the outbox's order.
+     */
     public Uni<Void> sendAll(List<ProducerRecord<byte[], byte[]>> records) {
         if (records.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return Uni.createFrom().<Void>emitter(emitter -> {
-                    AtomicInteger pending = new AtomicInteger(records.size());
-                    AtomicBoolean failed = new AtomicBoolean();
-                    for (ProducerRecord<byte[], byte[]> record : records) {
+                    AtomicInteger unsettled = new AtomicInteger(records.size());
+                    AtomicReference<Throwable> firstError = new AtomicReference<>();
+                    Runnable whenSettled = () -> {
+                        Throwable error = firstError.get();
+                        if (error == null) {
+                            emitter.complete(null);
+                        } else {
+                            emitter.fail(error);
+                        }
+                    };
+                    for (int i = 0; i < records.size(); i++) {
                         try {
-                            producer.send(record, (metadata, error) -> {
+                            producer.send(records.get(i), (metadata, error) -> {
                                 if (error != null) {
-                                    if (failed.compareAndSet(false, true)) {
-                                        emitter.fail(error);
-                                    }
-                                } else if (pending.decrementAndGet() == 0 && !failed.get()) {
-                                    emitter.complete(null);
+                                    firstError.compareAndSet(null, error);
+                                }
+                                if (unsettled.decrementAndGet() == 0) {
+                                    whenSettled.run();
                                 }
                             });
                         } catch (RuntimeException e) {
-                            if (failed.compareAndSet(false, true)) {
-                                emitter.fail(e);
+                            firstError.compareAndSet(null, e);
+                            // This record and the rest are never sent: settled now.
+                            if (unsettled.addAndGet(-(records.size() - i)) == 0) {
+                                whenSettled.run();
                             }
                             return;
                         }

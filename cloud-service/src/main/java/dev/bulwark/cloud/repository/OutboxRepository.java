@@ -55,7 +55,9 @@ public class OutboxRepository {
      *
      * <p>Several replicas may run this. The transaction-scoped advisory lock lets one relay at a time
      * publish, which keeps each machine's messages in outbox order on its partition; {@code FOR UPDATE SKIP
-     * LOCKED} additionally guarantees no row is ever handed to two relays.
+     * LOCKED} additionally guarantees no row is ever handed to two relays. Outbox order is each machine's
+     * operation sequence order: the transactions that issue to one machine take turns on its row
+     * ({@link OperationSequenceRepository#reserve}), so the later one's row gets the higher id.
      *
      * @return how many rows were relayed (0 when another replica holds the relay lock)
      */

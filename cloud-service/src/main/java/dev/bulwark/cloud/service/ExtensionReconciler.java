@@ -59,7 +59,7 @@ public class ExtensionReconciler {
         return pool.withTransaction(tx -> extensions.inStateOn(tx, byMachine.keySet(), ProvisioningState.SUCCEEDED)
                         .chain(settled -> orders(tx, missing(settled, byMachine)))
                         .chain(orders -> orders.isEmpty() ? Uni.createFrom().item(0)
-                                : issuer.prepare(orders).call(prepared -> issuer.write(tx, prepared)).replaceWith(orders.size())))
+                                : issuer.issue(tx, orders).replaceWith(orders.size())))
                 .invoke(issued -> {
                     if (issued > 0) {
                         metrics.counter("bulwark.reconciliation.reinstalls").increment(issued);

@@ -107,7 +107,7 @@ public class ExtensionService {
                         .chain(machine -> extensions.findByNameForUpdate(tx, machine.resourceId(), address.name())
                                 .chain(existing -> change.apply(tx, machine, existing))
                                 .chain(order -> order == null ? Uni.createFrom().<Accepted>nullItem()
-                                        : issuer.prepare(List.of(order)).call(prepared -> issuer.write(tx, prepared))
+                                        : issuer.issue(tx, List.of(order))
                                         .map(prepared -> new Accepted(prepared.operation(0), prepared.extension(0),
                                                 machine.location())))))
                 .invoke(accepted -> {

@@ -44,7 +44,7 @@ public class ExtensionUpgradeService {
         return pool.withTransaction(tx -> machines.require(tx, address)
                         .chain(machine -> extensions.listByMachineForUpdate(tx, machine.resourceId())
                                 .chain(installed -> orders(tx, machine, plan(installed, targets), requester))
-                                .chain(orders -> issuer.prepare(orders).call(prepared -> issuer.write(tx, prepared))
+                                .chain(orders -> issuer.issue(tx, orders)
                                         .map(prepared -> new ExtensionService.Accepted(prepared.operation(0),
                                                 prepared.extension(0), machine.location())))))
                 .invoke(relay::wake);

@@ -104,12 +104,22 @@ class OperationBatchSignerTest {
         assertThat(verifier.verify(received.get(0))).isTrue();
 
         List<ExtensionOperation> others = batch(4).stream().map(o -> new ExtensionOperation(o.schemaVersion(), o.operationId(),
-                "another request", o.machineId(), o.kind(), o.extension(), null, null, o.issuedAt(), null)).toList();
+                "another request", o.machineId(), o.sequence(), o.kind(), o.extension(), null, null, o.issuedAt(), null)).toList();
         ObjectNode outsider = wire(OperationBatchSigner.sign(others, SIGNER)).get(0).deepCopy();
         ObjectNode signature = (ObjectNode) outsider.get("signature");
         signature.put("rootSignature", received.get(0).get("signature").get("rootSignature").textValue());
 
         assertThat(verifier.verify(outsider)).isFalse();
+    }
+
+    @Test
+    void theSequenceIsSignedSoAnOldOperationCannotBeRenumbered() {
+        ObjectNode operation = (ObjectNode) wire(OperationBatchSigner.sign(batch(3), SIGNER)).get(1);
+        assertThat(verifier().verify(operation)).isTrue();
+
+        operation.put("sequence", operation.get("sequence").longValue() + 100);
+
+        assertThat(verifier().verify(operation)).isFalse();
     }
 
     @Test
@@ -137,7 +147,7 @@ class OperationBatchSignerTest {
         List<ExtensionOperation> batch = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             ObjectNode settings = Json.MAPPER.createObjectNode().put("workspace", "w-" + i);
-            batch.add(new ExtensionOperation(ExtensionOperation.SCHEMA_VERSION, "op-" + i, "corr", "machine-" + i,
+            batch.add(new ExtensionOperation(ExtensionOperation.SCHEMA_VERSION, "op-" + i, "corr", "machine-" + i, 7,
                     OperationKind.INSTALL, new ExtensionSpec("agent", "Contoso", "Agent", "1.0", settings, null), null, null,
                     Instant.parse("2026-12-01T12:00:00Z"), null));
         }

@@ -179,7 +179,7 @@ public class RolloutDriver {
                     }
                     String through = pending.get(pending.size() - 1).machineId();
                     Uni<Void> written = orders.isEmpty() ? Uni.createFrom().voidItem()
-                            : issuer.prepare(orders).chain(prepared -> issuer.write(tx, prepared));
+                            : issuer.issue(tx, orders).replaceWithVoid();
                     return written
                             .chain(() -> rollouts.markIssued(tx, rollout.id(), stage, issued.size(), through, now))
                             .chain(() -> skip(tx, rollout.id(), stage, skipped))
