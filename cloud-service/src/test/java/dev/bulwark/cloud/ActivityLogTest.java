@@ -1,5 +1,6 @@
 package dev.bulwark.cloud;
 
+import dev.bulwark.cloud.support.Tokens;
 import dev.bulwark.cloud.support.Arm;
 import dev.bulwark.cloud.support.Bodies;
 import dev.bulwark.cloud.support.FakeMachine;
@@ -101,7 +102,7 @@ class ActivityLogTest {
         // What allowed it: the role and scope of the caller's assignment (the test administrator is Owner of "/").
         assertThat(event.getString("authorization.role")).isEqualTo("Owner");
         assertThat(event.getString("authorization.scope")).isEqualTo("/");
-        assertThat(event.getString("caller")).isEqualTo("anonymous");
+        assertThat(event.getString("caller")).isEqualTo(Tokens.TEST_ADMIN);
         assertThat(event.getString("category.value")).isEqualTo("Administrative");
         assertThat(event.getString("eventName.value")).isEqualTo("BeginRequest");
         assertThat(event.getString("level")).isEqualTo("Informational");

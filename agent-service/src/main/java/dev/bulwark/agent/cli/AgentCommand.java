@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 /** {@code bulwark-agent}: the top of the command tree. Mirrors {@code azcmagent} so scripts port by renaming. */
 @Command(name = "bulwark-agent", mixinStandardHelpOptions = true, versionProvider = AgentCommand.Version.class,
         description = "Bulwark agent: local extension rules that only this machine's administrator can change.",
-        subcommands = {ConfigCommand.class, ExtensionCommand.class, ConnectCommand.class, ShowCommand.class,
+        subcommands = {ConfigCommand.class, ExtensionCommand.class, ConnectCommand.class, IdentityCommand.class, ShowCommand.class,
                 RunCommand.class})
 public final class AgentCommand implements Callable<Integer> {
     private final Map<String, String> environment;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
 import dev.bulwark.agent.identity.FleetRegistrar;
-import dev.bulwark.agent.identity.OnboardingCredential;
+import dev.bulwark.agent.identity.RegistrationCredential;
 import dev.bulwark.agent.identity.KeyFingerprint;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
@@ -86,7 +86,7 @@ final class ConnectCommand implements Callable<Integer> {
                         + " letters, digits, '-', '_' or '.'");
             }
         }
-        OnboardingCredential credential = credential();
+        RegistrationCredential credential = credential();
         Path home = common.home();
         Connector.Outcome outcome = new Connector(new CloudRegistrar(credential), new FleetRegistrar(credential)).connect(home, request);
         print(home, outcome);
@@ -94,7 +94,7 @@ final class ConnectCommand implements Callable<Integer> {
     }
 
     /** Nothing registers anonymously: one of the two is required. */
-    private OnboardingCredential credential() {
+    private RegistrationCredential credential() {
         boolean hasToken = token != null && !token.isBlank();
         boolean hasSecret = onboardingSecret != null && !onboardingSecret.isBlank();
         if (hasToken == hasSecret) {
@@ -104,10 +104,10 @@ final class ConnectCommand implements Callable<Integer> {
                     + " (or $BULWARK_ONBOARDING_SECRET); nothing registers anonymously");
         }
         if (hasToken) {
-            return new OnboardingCredential.BearerToken(token.trim());
+            return new RegistrationCredential.BearerToken(token.trim());
         }
         try {
-            return OnboardingCredential.OnboardingSecret.parse(onboardingSecret);
+            return RegistrationCredential.OnboardingSecret.parse(onboardingSecret);
         } catch (IllegalArgumentException e) {
             throw CliException.usage("InvalidArgument", "--onboarding-secret: " + e.getMessage());
         }

@@ -20,19 +20,19 @@ public final class CloudRegistrar {
     public static final String API_VERSION = "2024-07-10";
 
     private final HttpClient http;
-    private final OnboardingCredential credential;
+    private final RegistrationCredential credential;
 
-    public CloudRegistrar(HttpClient http, OnboardingCredential credential) {
+    public CloudRegistrar(HttpClient http, RegistrationCredential credential) {
         this.http = http;
         this.credential = credential;
     }
 
-    public CloudRegistrar(OnboardingCredential credential) {
+    public CloudRegistrar(RegistrationCredential credential) {
         this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), credential);
     }
 
     public CloudRegistrar() {
-        this(OnboardingCredential.NONE);
+        this(RegistrationCredential.NONE);
     }
 
     /**

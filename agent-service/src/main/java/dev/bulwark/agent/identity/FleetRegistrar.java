@@ -31,19 +31,19 @@ public final class FleetRegistrar {
     private static final Pattern MACHINE_INDEX = Pattern.compile("^machines\\[(\\d{1,9})]");
 
     private final HttpClient http;
-    private final OnboardingCredential credential;
+    private final RegistrationCredential credential;
 
-    public FleetRegistrar(HttpClient http, OnboardingCredential credential) {
+    public FleetRegistrar(HttpClient http, RegistrationCredential credential) {
         this.http = http;
         this.credential = credential;
     }
 
-    public FleetRegistrar(OnboardingCredential credential) {
+    public FleetRegistrar(RegistrationCredential credential) {
         this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), credential);
     }
 
     public FleetRegistrar() {
-        this(OnboardingCredential.NONE);
+        this(RegistrationCredential.NONE);
     }
 
     /** One machine of a request: its name and the public keys it registers. */

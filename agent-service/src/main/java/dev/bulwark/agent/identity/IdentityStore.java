@@ -26,6 +26,7 @@ public final class IdentityStore {
     public static final String IDENTITY_FILE = "identity.json";
     public static final String KEYS_FILE = "machine-keys.json";
     public static final String SETTINGS_KEY_FILE = "settings.key";
+    static final String NEXT_KEYS_FILE = "machine-keys.next.json";
 
     private final Path home;
     private final boolean durable;
@@ -94,6 +95,37 @@ public final class IdentityStore {
                 b64.encodeToString(encryption.getPublic().getEncoded()));
         SecureFiles.writeAtomically(home.resolve(KEYS_FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(keys), durable);
         return new MachineKeys(keys.signingPublic(), keys.encryptionPublic());
+    }
+
+    /**
+     * New keys for {@code identity rotate}, kept beside the current ones ({@value #NEXT_KEYS_FILE}, 0600) until the
+     * cloud has accepted them: the current keys stay in force until {@link #commitRotation}.
+     */
+    public MachineKeys prepareRotation() throws IOException {
+        requireKeys();
+        KeyPair signing = Ed25519.generate();
+        KeyPair encryption = SealedBox.generateKeyPair();
+        Base64.Encoder b64 = Base64.getEncoder();
+        MachineKeyFile next = new MachineKeyFile(b64.encodeToString(signing.getPrivate().getEncoded()),
+                b64.encodeToString(signing.getPublic().getEncoded()), b64.encodeToString(encryption.getPrivate().getEncoded()),
+                b64.encodeToString(encryption.getPublic().getEncoded()));
+        SecureFiles.writeAtomically(home.resolve(NEXT_KEYS_FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(next), durable);
+        return new MachineKeys(next.signingPublic(), next.encryptionPublic());
+    }
+
+    /** The cloud accepted the new keys: they replace the current ones (one atomic rename), and identity.json says so. */
+    public void commitRotation(MachineKeys accepted) throws IOException {
+        Files.move(home.resolve(NEXT_KEYS_FILE), home.resolve(KEYS_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        MachineIdentity identity = read();
+        write(new MachineIdentity(identity.machineName(), identity.subscription(), identity.resourceGroup(), identity.machineId(),
+                identity.cloudUrl(), identity.cloudSigningKey(), accepted.signing(), accepted.encryption(), identity.agentVersion(),
+                identity.connectedAt()));
+    }
+
+    /** The cloud refused the new keys: forget them. */
+    public void abortRotation() throws IOException {
+        Files.deleteIfExists(home.resolve(NEXT_KEYS_FILE));
     }
 
     public PrivateKey signingKey() throws IOException {

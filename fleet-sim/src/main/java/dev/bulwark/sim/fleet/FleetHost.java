@@ -12,7 +12,7 @@ import dev.bulwark.agent.host.HostStats;
 import dev.bulwark.agent.host.MachinePartitions;
 import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
-import dev.bulwark.agent.identity.OnboardingCredential;
+import dev.bulwark.agent.identity.RegistrationCredential;
 import dev.bulwark.agent.identity.FleetRegistrar;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
@@ -105,7 +105,7 @@ public final class FleetHost implements AutoCloseable {
                 .boxed().toList();
         planned = indices.size();
         List<String> names = indices.stream().map(Scenario::machineName).toList();
-        OnboardingCredential credential = new OnboardingCredential.BearerToken(settings.onboardingToken());
+        RegistrationCredential credential = new RegistrationCredential.BearerToken(settings.onboardingToken());
         Connector.Outcome outcome = new Connector(new CloudRegistrar(credential), new FleetRegistrar(credential)).connect(settings.home(),
                 Connector.Request.fleet(settings.cloud(), settings.subscription(), settings.resourceGroup(), names, List.of()));
         if (!outcome.failures().isEmpty()) {

@@ -3,23 +3,24 @@ package dev.bulwark.agent.identity;
 import java.net.http.HttpRequest;
 
 /**
- * What proves {@code connect} may register machines: a bearer token of a principal allowed to (the Azure
- * Connected Machine Onboarding role, or an administrator), or an onboarding secret (activation id and code,
- * like an SSM hybrid activation). Used for the registration only: afterwards the machine is its own key.
+ * What proves a registration may happen. {@code connect}: a bearer token of a principal allowed to register
+ * machines (the Azure Connected Machine Onboarding role, or an administrator), or an onboarding secret
+ * (activation id and code, like an SSM hybrid activation). {@code identity rotate}: a token signed by the
+ * machine's current key over its new keys ({@code MachineTokens}); after onboarding the machine is its own key.
  */
-public sealed interface OnboardingCredential {
+public sealed interface RegistrationCredential {
     void applyTo(HttpRequest.Builder request);
 
     /** Only for tests against a stand-in cloud that checks nothing. */
-    OnboardingCredential NONE = new None();
+    RegistrationCredential NONE = new None();
 
-    record None() implements OnboardingCredential {
+    record None() implements RegistrationCredential {
         @Override
         public void applyTo(HttpRequest.Builder request) {
         }
     }
 
-    record BearerToken(String token) implements OnboardingCredential {
+    record BearerToken(String token) implements RegistrationCredential {
         @Override
         public void applyTo(HttpRequest.Builder request) {
             request.header("Authorization", "Bearer " + token);
@@ -31,7 +32,20 @@ public sealed interface OnboardingCredential {
         }
     }
 
-    record OnboardingSecret(String activationId, String code) implements OnboardingCredential {
+    /** {@code Authorization: Machine <JWT>}, signed by the machine's current key. */
+    record MachineSignature(String token) implements RegistrationCredential {
+        @Override
+        public void applyTo(HttpRequest.Builder request) {
+            request.header("Authorization", "Machine " + token);
+        }
+
+        @Override
+        public String toString() {
+            return "MachineSignature[redacted]";
+        }
+    }
+
+    record OnboardingSecret(String activationId, String code) implements RegistrationCredential {
         @Override
         public void applyTo(HttpRequest.Builder request) {
             request.header("x-bulwark-activation-id", activationId).header("x-bulwark-activation-code", code);
