@@ -174,7 +174,7 @@ class MachineCliTest {
         assertThat(Cli.at(home, "connect", "--cloud", "ftp://x", "-s", "s", "-g", "g", "-n", "m").exit()).isEqualTo(2);
         Cli.Result anonymous = Cli.at(home, "connect", "--cloud", cloud.url().toString(), "-s", "s", "-g", "g", "-n", "m");
         assertThat(anonymous.exit()).isEqualTo(2);
-        assertThat(anonymous.err()).contains("MissingOnboardingCredential").contains("nothing registers anonymously");
+        assertThat(anonymous.err()).contains("needs an onboarding credential").contains("nothing registers anonymously");
         assertThat(Cli.at(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString()).exit()).isEqualTo(2);
     }
 
