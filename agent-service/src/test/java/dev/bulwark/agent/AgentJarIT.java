@@ -4,6 +4,7 @@ import dev.bulwark.agent.testing.TestCloud;
 import dev.bulwark.agent.testing.TestStorage;
 import dev.bulwark.agent.testing.TopicReader;
 import dev.bulwark.infra.KafkaBroker;
+import dev.bulwark.infra.KafkaClientConfigs;
 import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.Json;
@@ -28,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -167,8 +167,7 @@ class AgentJarIT {
                 "--kafka-bootstrap-servers", broker.bootstrapServers(), "--handler-duration", "PT0.05S",
                 "--private-endpoint");
         // As a deployment gives them, out of the command line: KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_JAAS_CONFIG...
-        broker.clientProperties(KafkaUser.AGENT).forEach((key, value) ->
-                agent.environment().put("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+        agent.environment().putAll(KafkaClientConfigs.asEnvironment(broker.clientProperties(KafkaUser.AGENT)));
         return agent.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

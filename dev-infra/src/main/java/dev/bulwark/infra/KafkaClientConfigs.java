@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -30,7 +31,11 @@ public final class KafkaClientConfigs {
 
     /** {@code user}'s settings; none when its file is absent (a cluster that does not authenticate clients). */
     public static Map<String, String> read(Path dir, KafkaUser user) {
-        Path file = file(dir, user);
+        return read(file(dir, user));
+    }
+
+    /** The settings in one client settings file; none when it is absent. */
+    public static Map<String, String> read(Path file) {
         Map<String, String> settings = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) {
             return settings;
@@ -43,6 +48,17 @@ public final class KafkaClientConfigs {
         }
         properties.stringPropertyNames().stream().sorted().forEach(key -> settings.put(key, properties.getProperty(key)));
         return settings;
+    }
+
+    /**
+     * The settings as the environment variables Quarkus reads as {@code kafka.*} ({@code sasl.jaas.config}:
+     * {@code KAFKA_SASL_JAAS_CONFIG}), which the cloud service and the agent take: a child process gets its
+     * password there rather than on its command line, which every local user can read.
+     */
+    public static Map<String, String> asEnvironment(Map<String, String> settings) {
+        Map<String, String> env = new LinkedHashMap<>();
+        settings.forEach((key, value) -> env.put("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+        return env;
     }
 
     static void write(Path dir, KafkaUser user, Map<String, String> settings) throws IOException {

@@ -1,6 +1,8 @@
 package dev.bulwark.sim.fleet;
 
 import dev.bulwark.e2e.BulwarkSystem;
+import dev.bulwark.infra.KafkaClientConfigs;
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.cli.SimMain;
 
@@ -52,7 +54,10 @@ public final class Background {
         return UpEnv.read(env).values();
     }
 
-    /** The cloud service (full JIT), on a free port; returns its URL once it is ready. */
+    /**
+     * The cloud service (full JIT), on a free port; returns its URL once it is ready. Its Kafka user's settings go
+     * in its environment ({@code KAFKA_SASL_JAAS_CONFIG}...), not on its command line.
+     */
     public String startCloud(Path root, Map<String, String> infra) throws IOException, InterruptedException {
         int port = freePort();
         String url = "http://127.0.0.1:" + port;
@@ -66,7 +71,7 @@ public final class Background {
                 "-Dbulwark.cloud.key-dir=" + dir.resolve("cloud-keys"),
                 "-Dbulwark.storage.dir=" + dir.resolve("storage"), "-Dbulwark.storage.host=127.0.0.1", "-Dbulwark.storage.port=0",
                 "-jar", BulwarkSystem.cloudJar(root).toString()));
-        start("cloud", url, command);
+        start("cloud", url, command, kafkaEnvironment(new UpEnv(infra), KafkaUser.CLOUD));
         await("the cloud service", Duration.ofMinutes(2), () -> ready(url + "/q/health/ready"));
         return url;
     }
@@ -87,6 +92,10 @@ public final class Background {
                     "--machines", up.require(UpEnv.MACHINES), "--scenario", up.require(UpEnv.SCENARIO),
                     "--cloud", up.require(UpEnv.URL), "--kafka", up.require(UpEnv.KAFKA),
                     "--subscription", up.require(UpEnv.SUBSCRIPTION), "--resource-group", up.require(UpEnv.RESOURCE_GROUP)));
+            Path kafkaConfig = up.kafkaClientConfig(KafkaUser.AGENT);
+            if (kafkaConfig != null) {
+                command.addAll(List.of("--kafka-config", kafkaConfig.toString()));
+            }
             String status = "http://127.0.0.1:" + port + "/status";
             start(name, status, command);
             statusUrls.add(status);
@@ -110,7 +119,7 @@ public final class Background {
         int port = freePort();
         start(name, "http://127.0.0.1:" + port + "/q/health", List.of(java(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dkafka.bootstrap.servers=" + up.require(UpEnv.KAFKA),
-                "-jar", agentJar.toString(), "run", "--home", home.toString()));
+                "-jar", agentJar.toString(), "run", "--home", home.toString()), kafkaEnvironment(up, KafkaUser.AGENT));
         return name;
     }
 
@@ -165,13 +174,23 @@ public final class Background {
         return lines;
     }
 
+    private static Map<String, String> kafkaEnvironment(UpEnv up, KafkaUser user) {
+        return KafkaClientConfigs.asEnvironment(up.kafkaClientProperties(user));
+    }
+
     private void start(String name, String url, List<String> command) throws IOException {
+        start(name, url, command, Map.of());
+    }
+
+    private void start(String name, String url, List<String> command, Map<String, String> environment) throws IOException {
         Files.createDirectories(dir.resolve("logs"));
         List<String> detached = new ArrayList<>(command);
         if (new File("/usr/bin/setsid").canExecute()) {
             detached.add(0, "/usr/bin/setsid");
         }
-        Process process = new ProcessBuilder(detached)
+        ProcessBuilder builder = new ProcessBuilder(detached);
+        builder.environment().putAll(environment);
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(log(name).toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
