@@ -4,6 +4,8 @@ import dev.bulwark.agent.testing.TestCloud;
 import dev.bulwark.agent.testing.TestStorage;
 import dev.bulwark.agent.testing.TopicReader;
 import dev.bulwark.infra.KafkaBroker;
+import dev.bulwark.infra.KafkaClientConfigs;
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationKind;
@@ -29,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -87,7 +91,7 @@ class AgentJarIT {
             Path log = home.resolve("agent.log");
             Process agent = startAgent(broker, port, log);
             try (KafkaProducer<byte[], byte[]> producer = producer(broker);
-                 TopicReader results = new TopicReader(broker.bootstrapServers(), Topics.EXTENSION_RESULTS)) {
+                 TopicReader results = new TopicReader(broker, Topics.EXTENSION_RESULTS)) {
                 HttpClient http = HttpClient.newHttpClient();
                 await().atMost(Duration.ofSeconds(60)).until(() -> get(http, port, "/q/health/ready").contains("\"UP\""));
 
@@ -110,6 +114,7 @@ class AgentJarIT {
                 assertThat(cloud.privateEndpointRequests()).contains("/private-endpoint/127.0.0.1" + packagePath,
                         "/private-endpoint/127.0.0.1" + TestStorage.CATALOG_PATH);
                 assertThat(cloud.storage().requests(packagePath)).isZero();
+                assertThat(Files.readString(log)).as("the agent's log").doesNotContain(agentPassword(broker));
             } finally {
                 agent.destroy();
                 assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
@@ -129,7 +134,7 @@ class AgentJarIT {
             Path log = home.resolve("agent.log");
             HttpClient http = HttpClient.newHttpClient();
             try (KafkaProducer<byte[], byte[]> producer = producer(broker);
-                 TopicReader results = new TopicReader(broker.bootstrapServers(), Topics.EXTENSION_RESULTS)) {
+                 TopicReader results = new TopicReader(broker, Topics.EXTENSION_RESULTS)) {
                 int port = freePort();
                 Process first = startAgent(broker, port, log);
                 try {
@@ -157,11 +162,20 @@ class AgentJarIT {
     }
 
     private Process startAgent(KafkaBroker broker, int port, Path log) throws IOException {
-        return new ProcessBuilder(javaBin(), "-Xmx256m", "-Dquarkus.http.port=" + port,
+        ProcessBuilder agent = new ProcessBuilder(javaBin(), "-Xmx256m", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1", "-jar", JAR.toString(), "run", "--home", home.toString(),
                 "--kafka-bootstrap-servers", broker.bootstrapServers(), "--handler-duration", "PT0.05S",
-                "--private-endpoint")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--private-endpoint");
+        // As a deployment gives them, out of the command line: KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_JAAS_CONFIG...
+        agent.environment().putAll(KafkaClientConfigs.asEnvironment(broker.clientProperties(KafkaUser.AGENT)));
+        return agent.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String agentPassword(KafkaBroker broker) {
+        Matcher password = Pattern.compile("password=\"([^\"]+)\"")
+                .matcher(broker.clientProperties(KafkaUser.AGENT).get("sasl.jaas.config"));
+        assertThat(password.find()).isTrue();
+        return password.group(1);
     }
 
     private static String send(KafkaProducer<byte[], byte[]> producer, ExtensionOperation operation) {
@@ -187,10 +201,12 @@ class AgentJarIT {
         }
     }
 
+    /** What the cloud would send, sent as the cloud (the only user allowed to). */
     private static KafkaProducer<byte[], byte[]> producer(KafkaBroker broker) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        Map<String, Object> config = broker.clientConfig(KafkaUser.CLOUD);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(config);
     }
 
     private static int freePort() throws IOException {

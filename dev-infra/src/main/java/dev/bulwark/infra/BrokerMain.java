@@ -3,6 +3,11 @@ package dev.bulwark.infra;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The main class of the broker child process that {@link KafkaBroker} starts: formats the KRaft
@@ -14,7 +19,9 @@ import java.io.PrintStream;
  * are runtime-only there and never reach the modules that use dev-infra). It must stay a single
  * class with no nested classes: {@link KafkaBroker} copies just this class file out of the jar.
  *
- * <p>Arguments: cluster id, path of the broker properties file.
+ * <p>Arguments: cluster id, path of the broker properties file, path of a file whose lines are the
+ * {@code --add-scram} values of the users to create when formatting (SCRAM users must exist before the
+ * broker's first start: the broker itself logs in as one).
  */
 public final class BrokerMain {
 
@@ -22,16 +29,24 @@ public final class BrokerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: BrokerMain CLUSTER_ID SERVER_PROPERTIES");
+        if (args.length != 3) {
+            System.err.println("usage: BrokerMain CLUSTER_ID SERVER_PROPERTIES SCRAM_USERS_FILE");
             System.exit(2);
         }
         String clusterId = args[0];
         String propertiesFile = args[1];
+        // Read from a file, not given as arguments: a command line is visible to every local user.
+        List<String> format = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propertiesFile));
+        for (String scramUser : Files.readAllLines(Path.of(args[2]), StandardCharsets.UTF_8)) {
+            if (!scramUser.isBlank()) {
+                format.add("--add-scram");
+                format.add(scramUser.trim());
+            }
+        }
 
         int formatted = (int) Class.forName("kafka.tools.StorageTool")
                 .getMethod("execute", String[].class, PrintStream.class)
-                .invoke(null, new String[] {"format", "-t", clusterId, "-c", propertiesFile}, System.out);
+                .invoke(null, format.toArray(String[]::new), System.out);
         if (formatted != 0) {
             System.err.println("BrokerMain: formatting the storage failed with exit code " + formatted);
             System.exit(formatted);

@@ -12,7 +12,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * test classes, and stopped when the JVM exits. Register it once per module, on any one test class:
  * <pre>{@code @WithTestResource(value = BulwarkInfraResource.class, scope = TestResourceScope.GLOBAL)}</pre>
  * (or {@code @QuarkusTestResource(value = BulwarkInfraResource.class, restrictToAnnotatedClass = false)}).
- * Test code reaches the servers through {@link #infra()}, e.g. {@code infra().bootstrapServers()}.
+ * Test code reaches the servers through {@link #infra()}, e.g. {@code infra().kafkaClientConfig(KafkaUser.AGENT)}.
+ * The application's Kafka clients connect as {@link KafkaUser#CLOUD}.
  *
  * <p>Quarkus may load this class in more than one class loader (e.g. when a test profile restarts
  * the application). The coordinates are therefore also kept in system properties, which every copy
@@ -23,7 +24,7 @@ public class BulwarkInfraResource implements QuarkusTestResourceLifecycleManager
 
     private static final String SHARED_KEY = "bulwark.infra.";
     private static final String[] SHARED = {
-        "KAFKA_BOOTSTRAP_SERVERS", "BULWARK_DB_URL", "BULWARK_DB_USER", "BULWARK_DB_PASSWORD"};
+        "KAFKA_BOOTSTRAP_SERVERS", LocalInfra.KAFKA_CLIENT_CONFIGS, "BULWARK_DB_URL", "BULWARK_DB_USER", "BULWARK_DB_PASSWORD"};
 
     private static LocalInfra infra;
 

@@ -3,6 +3,7 @@ package dev.bulwark.infra;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +33,12 @@ import org.apache.kafka.common.Uuid;
  * classpaths included), and a fatal broker error cannot halt the caller's JVM. The child exits when
  * this object is closed or when the calling JVM dies (see {@link BrokerMain}).
  *
+ * <p>Clients must authenticate (SASL/SCRAM, as one of the {@link KafkaUser}s, with the settings of
+ * {@link #clientProperties}) and may do only what {@link KafkaAcls} allows them; anonymous clients are
+ * refused. The passwords are generated on the first start and kept in the data directory
+ * ({@code credentials.properties}, mode 0600), so a broker started again on the same directory accepts the
+ * same clients.
+ *
  * <p>The broker's jars are the ones the Quarkus BOM pins for kafka-clients, listed at build time in
  * {@code kafka-classpath.txt} inside this jar.
  */
@@ -41,12 +50,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Process process;
     private final String bootstrapServers;
+    private final KafkaCredentials credentials;
     private final Path logFile;
     private final Admin admin;
 
-    private KafkaBroker(Process process, String bootstrapServers, Path logFile, Admin admin) {
+    private KafkaBroker(Process process, String bootstrapServers, KafkaCredentials credentials, Path logFile, Admin admin) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
+        this.credentials = credentials;
         this.logFile = logFile;
         this.admin = admin;
     }
@@ -58,7 +69,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /**
      * Starts a broker with a fresh log directory under {@code dataDir} (anything a previous broker left
-     * there is deleted) and waits until it answers an Admin request.
+     * there is deleted, but not its credentials), waits until it answers an Admin request, and creates the ACLs.
      *
      * @throws IllegalStateException when the broker exits or is not ready in time; the message ends
      *                               with the tail of the broker's log
@@ -70,9 +81,12 @@ public final class KafkaBroker implements AutoCloseable {
             Files.createDirectories(dir);
             FileTree.delete(logDirs);
 
+            KafkaCredentials credentials = KafkaCredentials.loadOrCreate(dir.resolve("credentials.properties"));
             int brokerPort = FreePort.find();
             int controllerPort = FreePort.find();
-            Path properties = writeBrokerProperties(dir, logDirs, brokerPort, controllerPort);
+            Path properties = writeBrokerProperties(dir, logDirs, brokerPort, controllerPort, credentials);
+            Path scramUsers = dir.resolve("scram-users.txt");
+            PrivateFiles.write(scramUsers, String.join("\n", credentials.formatScramArguments()) + "\n");
             Path log4j = writeLog4jConfig(dir);
             Path launcherDir = extractBrokerMain(dir);
             Path logFile = dir.resolve("broker.log");
@@ -86,7 +100,8 @@ public final class KafkaBroker implements AutoCloseable {
                     "-cp", launcherDir + File.pathSeparator + brokerClasspath(),
                     BrokerMain.class.getName(),
                     Uuid.randomUuid().toString(),
-                    properties.toString());
+                    properties.toString(),
+                    scramUsers.toString());
             // The child's stdin stays an open pipe: closing it (or dying) is how this JVM says "stop".
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -94,13 +109,15 @@ public final class KafkaBroker implements AutoCloseable {
                     .start();
 
             String bootstrap = "127.0.0.1:" + brokerPort;
-            Admin admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "250",
-                    AdminClientConfig.CLIENT_ID_CONFIG, "bulwark-dev-infra"));
-            KafkaBroker broker = new KafkaBroker(process, bootstrap, logFile, admin);
+            Map<String, Object> adminConfig = new HashMap<>(credentials.clientProperties(KafkaUser.ADMIN));
+            adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            adminConfig.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "250");
+            adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "bulwark-dev-infra");
+            Admin admin = Admin.create(adminConfig);
+            KafkaBroker broker = new KafkaBroker(process, bootstrap, credentials, logFile, admin);
             try {
                 broker.awaitReady(startTimeout);
+                KafkaAcls.apply(admin);
             } catch (RuntimeException e) {
                 broker.close();
                 throw e;
@@ -111,9 +128,24 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** {@code host:port} of the broker's PLAINTEXT listener on 127.0.0.1. */
+    /** {@code host:port} of the broker's client listener (SASL_PLAINTEXT) on 127.0.0.1. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * What a client connecting as {@code user} sets besides {@code bootstrap.servers}: {@code security.protocol},
+     * {@code sasl.mechanism} and {@code sasl.jaas.config} (which holds the password: never log it).
+     */
+    public Map<String, String> clientProperties(KafkaUser user) {
+        return credentials.clientProperties(user);
+    }
+
+    /** A new, modifiable client configuration for {@code user}: bootstrap servers and {@link #clientProperties}. */
+    public Map<String, Object> clientConfig(KafkaUser user) {
+        Map<String, Object> config = new HashMap<>(clientProperties(user));
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
     }
 
     /** The broker's own log (stdout and stderr of the child process). */
@@ -185,17 +217,33 @@ public final class KafkaBroker implements AutoCloseable {
         return "Last lines of " + logFile + ":\n" + FileTree.tail(logFile, 30);
     }
 
-    private static Path writeBrokerProperties(Path dir, Path logDirs, int brokerPort, int controllerPort)
-            throws IOException {
+    private static Path writeBrokerProperties(Path dir, Path logDirs, int brokerPort, int controllerPort,
+                                              KafkaCredentials credentials) throws IOException {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("listeners", "CLIENT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "CLIENT://127.0.0.1:" + brokerPort);
+        // SASL_PLAINTEXT authenticates every connection but encrypts nothing: fine on 127.0.0.1 only. A
+        // cluster reached over a network uses SASL_SSL.
+        p.setProperty("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
         p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("inter.broker.listener.name", "CLIENT");
+        // Clients (and the broker's own inter-broker connections) log in with SCRAM as their KafkaUser.
+        p.setProperty("listener.name.client.sasl.enabled.mechanisms", KafkaCredentials.SCRAM_MECHANISM);
+        p.setProperty("sasl.mechanism.inter.broker.protocol", KafkaCredentials.SCRAM_MECHANISM);
+        p.setProperty("listener.name.client." + KafkaCredentials.SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                credentials.scramJaas(KafkaUser.ADMIN));
+        // The controller listener is internal (only this broker talks to it) but authenticated too, with
+        // PLAIN: an anonymous principal there would have to be a super user.
+        p.setProperty("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        p.setProperty("sasl.mechanism.controller.protocol", "PLAIN");
+        p.setProperty("listener.name.controller.plain.sasl.jaas.config", credentials.controllerJaas());
+        // Nothing is allowed that an ACL does not allow (KafkaAcls); the broker's own user is a super user.
+        p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.setProperty("allow.everyone.if.no.acl.found", "false");
+        p.setProperty("super.users", KafkaUser.ADMIN.principal());
         p.setProperty("log.dirs", logDirs.toString());
         // One node: every internal topic has one replica.
         p.setProperty("offsets.topic.replication.factor", "1");
@@ -215,9 +263,9 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("num.io.threads", "2");
         p.setProperty("background.threads", "2");
         Path file = dir.resolve("server.properties");
-        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            p.store(out, "Written by dev.bulwark.infra.KafkaBroker");
-        }
+        StringWriter text = new StringWriter();
+        p.store(text, "Written by dev.bulwark.infra.KafkaBroker");
+        PrivateFiles.write(file, text.toString()); // it holds the admin's password
         return file;
     }
 

@@ -1,7 +1,11 @@
 package dev.bulwark.infra;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,21 +20,29 @@ import dev.bulwark.model.Topics;
  * Starts a {@link KafkaBroker} unless {@code KAFKA_BOOTSTRAP_SERVERS} names a cluster, and a
  * {@link Postgres} unless {@code BULWARK_DB_URL} (JDBC, with {@code BULWARK_DB_USER} and
  * {@code BULWARK_DB_PASSWORD}) names a server. Closing it stops only what it started.
+ *
+ * <p>Kafka clients connect as one of the {@link KafkaUser}s with the settings of
+ * {@link #kafkaClientProperties}: those of the broker it started, or, for a named cluster, those in the
+ * directory {@value #KAFKA_CLIENT_CONFIGS} names ({@link KafkaClientConfigs}; none: unauthenticated clients).
  */
 public final class LocalInfra implements AutoCloseable {
 
     public static final int DEFAULT_PARTITIONS = 4;
+    /** The variable naming the directory of Kafka client settings, one file per {@link KafkaUser}. */
+    public static final String KAFKA_CLIENT_CONFIGS = "BULWARK_KAFKA_CLIENT_CONFIGS";
 
     private final String bootstrapServers;
+    private final Path kafkaClientConfigs;
     private final String jdbcUrl;
     private final String dbUsername;
     private final String dbPassword;
     private final List<AutoCloseable> started;
     private boolean closed;
 
-    private LocalInfra(String bootstrapServers, String jdbcUrl, String dbUsername, String dbPassword,
-                       List<AutoCloseable> started) {
+    private LocalInfra(String bootstrapServers, Path kafkaClientConfigs, String jdbcUrl, String dbUsername,
+                       String dbPassword, List<AutoCloseable> started) {
         this.bootstrapServers = bootstrapServers;
+        this.kafkaClientConfigs = kafkaClientConfigs;
         this.jdbcUrl = jdbcUrl;
         this.dbUsername = dbUsername;
         this.dbPassword = dbPassword;
@@ -51,18 +63,26 @@ public final class LocalInfra implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
+            Path clientConfigs;
             if (isSet(bootstrap)) {
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                clientConfigs = isSet(env.get(KAFKA_CLIENT_CONFIGS)) ? Path.of(env.get(KAFKA_CLIENT_CONFIGS)) : null;
+                Map<String, Object> adminConfig = new HashMap<>(clientProperties(clientConfigs, KafkaUser.ADMIN));
+                adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                try (Admin admin = Admin.create(adminConfig)) {
                     KafkaTopics.create(admin, partitions, bulwarkTopics());
                 }
-                say("Kafka: using the cluster at " + bootstrap + " (KAFKA_BOOTSTRAP_SERVERS)");
+                say("Kafka: using the cluster at " + bootstrap + " (KAFKA_BOOTSTRAP_SERVERS)"
+                        + (clientConfigs == null ? "" : ", client settings in " + clientConfigs + " (" + KAFKA_CLIENT_CONFIGS + ")"));
             } else {
                 KafkaBroker broker = KafkaBroker.start(workDir.resolve("kafka"));
                 started.add(broker);
                 broker.createTopics(partitions, bulwarkTopics().toArray(String[]::new));
                 bootstrap = broker.bootstrapServers();
+                clientConfigs = writeClientConfigs(broker, workDir.resolve("kafka").resolve("clients").toAbsolutePath());
                 say("Kafka: started a broker at " + bootstrap + " (pid " + broker.process().pid()
                         + ", log " + broker.logFile() + ")");
+                say("Kafka: clients log in with SASL/SCRAM as " + userNames() + "; each one's settings: "
+                        + clientConfigs + "/<user>.properties");
             }
 
             String jdbcUrl = env.get("BULWARK_DB_URL");
@@ -82,7 +102,7 @@ public final class LocalInfra implements AutoCloseable {
                 say("PostgreSQL: started " + postgres.description() + " at " + jdbcUrl);
             }
             say("Kafka topics (" + partitions + " partitions each): " + String.join(", ", bulwarkTopics()));
-            return new LocalInfra(bootstrap, jdbcUrl, user, password, started);
+            return new LocalInfra(bootstrap, clientConfigs, jdbcUrl, user, password, started);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -103,6 +123,38 @@ public final class LocalInfra implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * What a Kafka client connecting as {@code user} sets besides {@code bootstrap.servers}
+     * ({@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}, which holds the password:
+     * never log it); empty for a named cluster without client settings.
+     */
+    public Map<String, String> kafkaClientProperties(KafkaUser user) {
+        return clientProperties(kafkaClientConfigs, user);
+    }
+
+    /** A new, modifiable Kafka client configuration for {@code user}: bootstrap servers and {@link #kafkaClientProperties}. */
+    public Map<String, Object> kafkaClientConfig(KafkaUser user) {
+        Map<String, Object> config = new HashMap<>(kafkaClientProperties(user));
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
+    }
+
+    /** The directory of client settings, one {@link KafkaClientConfigs#file file} per user; null if there is none. */
+    public Path kafkaClientConfigs() {
+        return kafkaClientConfigs;
+    }
+
+    /**
+     * The Quarkus configuration that connects an application's Kafka clients as {@code user}:
+     * {@code kafka.bootstrap.servers} and each {@link #kafkaClientProperties} as {@code kafka.*}.
+     */
+    public Map<String, String> quarkusKafkaConfig(KafkaUser user) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", bootstrapServers);
+        kafkaClientProperties(user).forEach((key, value) -> config.put("kafka." + key, value));
+        return config;
+    }
+
     public String jdbcUrl() {
         return jdbcUrl;
     }
@@ -120,10 +172,9 @@ public final class LocalInfra implements AutoCloseable {
         return dbPassword;
     }
 
-    /** The Quarkus configuration that points an application at this infrastructure. */
+    /** The Quarkus configuration that points the cloud service at this infrastructure (Kafka as {@link KafkaUser#CLOUD}). */
     public Map<String, String> quarkusConfig() {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("kafka.bootstrap.servers", bootstrapServers);
+        Map<String, String> config = quarkusKafkaConfig(KafkaUser.CLOUD);
         config.put("quarkus.datasource.username", dbUsername);
         config.put("quarkus.datasource.password", dbPassword);
         config.put("quarkus.datasource.jdbc.url", jdbcUrl);
@@ -133,11 +184,15 @@ public final class LocalInfra implements AutoCloseable {
 
     /**
      * The same as environment variables, for scripts: the variables {@link LocalInfra} itself reads
-     * (so a second process reuses this infrastructure) and Quarkus' names for the datasource.
+     * (so a second process reuses this infrastructure) and Quarkus' names for the datasource. Kafka's
+     * passwords are not among them, only the directory of the files that hold them.
      */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        if (kafkaClientConfigs != null) {
+            env.put(KAFKA_CLIENT_CONFIGS, kafkaClientConfigs.toString());
+        }
         env.put("BULWARK_DB_URL", jdbcUrl);
         env.put("BULWARK_DB_USER", dbUsername);
         env.put("BULWARK_DB_PASSWORD", dbPassword);
@@ -165,6 +220,25 @@ public final class LocalInfra implements AutoCloseable {
         String url = jdbcUrl.substring("jdbc:".length());
         int query = url.indexOf('?');
         return query < 0 ? url : url.substring(0, query);
+    }
+
+    private static Map<String, String> clientProperties(Path clientConfigs, KafkaUser user) {
+        return clientConfigs == null ? Map.of() : KafkaClientConfigs.read(clientConfigs, user);
+    }
+
+    private static Path writeClientConfigs(KafkaBroker broker, Path dir) {
+        try {
+            for (KafkaUser user : KafkaUser.values()) {
+                KafkaClientConfigs.write(dir, user, broker.clientProperties(user));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the Kafka client settings in " + dir, e);
+        }
+    }
+
+    private static String userNames() {
+        return String.join(", ", Arrays.stream(KafkaUser.values()).map(KafkaUser::userName).toList());
     }
 
     private static boolean isSet(String value) {

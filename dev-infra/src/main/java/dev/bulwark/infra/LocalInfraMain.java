@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * <pre>LocalInfraMain [WORK_DIR [ENV_FILE [PARTITIONS]]]</pre>
  * WORK_DIR (default {@code .bulwark/infra}) holds the servers' data; ENV_FILE, if given, receives the
  * coordinates as {@code KEY=value} lines that a shell can {@code source} (KAFKA_BOOTSTRAP_SERVERS,
- * BULWARK_DB_URL, BULWARK_DB_USER, BULWARK_DB_PASSWORD, QUARKUS_DATASOURCE_*). It is written only
- * once everything is ready, so a script can wait for it to appear.
+ * BULWARK_KAFKA_CLIENT_CONFIGS, BULWARK_DB_URL, BULWARK_DB_USER, BULWARK_DB_PASSWORD, QUARKUS_DATASOURCE_*).
+ * It is written only once everything is ready, so a script can wait for it to appear. Kafka's passwords
+ * are not in it: BULWARK_KAFKA_CLIENT_CONFIGS is the directory of one 0600 client settings file per user.
  *
  * <p>Runs until its standard input closes or it gets SIGTERM/SIGINT, then stops everything. When
  * standard input cannot close later ({@code /dev/null}, as a script's background job gets, a file, or

@@ -21,9 +21,13 @@ class BulwarkInfraResourceTest {
 
         assertThat(again).isEqualTo(config);
         assertThat(BulwarkInfraResource.infra()).isSameAs(BulwarkInfraResource.infra());
-        assertThat(config).containsOnlyKeys("kafka.bootstrap.servers", "quarkus.datasource.username",
-                "quarkus.datasource.password", "quarkus.datasource.jdbc.url", "quarkus.datasource.reactive.url");
+        assertThat(config).containsOnlyKeys("kafka.bootstrap.servers", "kafka.security.protocol", "kafka.sasl.mechanism",
+                "kafka.sasl.jaas.config", "quarkus.datasource.username", "quarkus.datasource.password",
+                "quarkus.datasource.jdbc.url", "quarkus.datasource.reactive.url");
         assertThat(config.get("kafka.bootstrap.servers")).isEqualTo(BulwarkInfraResource.infra().bootstrapServers());
+        assertThat(config.get("kafka.sasl.jaas.config")).as("the cloud logs in as bulwark-cloud")
+                .isEqualTo(BulwarkInfraResource.infra().kafkaClientProperties(KafkaUser.CLOUD).get("sasl.jaas.config"))
+                .contains("username=\"bulwark-cloud\"");
         assertThat(config.get("quarkus.datasource.reactive.url")).startsWith("postgresql://127.0.0.1:").endsWith("/bulwark");
         try (Connection c = DriverManager.getConnection(config.get("quarkus.datasource.jdbc.url"),
                 config.get("quarkus.datasource.username"), config.get("quarkus.datasource.password"))) {
@@ -31,5 +35,7 @@ class BulwarkInfraResourceTest {
         }
         // What a copy of the class in another class loader would find.
         assertThat(System.getProperty("bulwark.infra.KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(config.get("kafka.bootstrap.servers"));
+        assertThat(System.getProperty("bulwark.infra." + LocalInfra.KAFKA_CLIENT_CONFIGS))
+                .isEqualTo(BulwarkInfraResource.infra().kafkaClientConfigs().toString());
     }
 }

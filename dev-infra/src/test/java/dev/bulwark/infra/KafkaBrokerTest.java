@@ -13,7 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -32,17 +31,16 @@ class KafkaBrokerTest {
             broker.createTopics(2, TOPIC);
             broker.createTopics(2, TOPIC); // already there: no error
 
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            // The admin: this test's topic is in no ACL (KafkaSecurityTest covers the other users).
+            try (var producer = new KafkaProducer<>(broker.clientConfig(KafkaUser.ADMIN),
                     new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>(TOPIC, "machine-1", "hello")).get();
             }
 
-            try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "test-group",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), new StringDeserializer())) {
+            Map<String, Object> consumerConfig = broker.clientConfig(KafkaUser.ADMIN);
+            consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "test-group");
+            consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (var consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
                 assertThat(consumer.partitionsFor(TOPIC)).hasSize(2);
                 consumer.subscribe(List.of(TOPIC));
                 List<ConsumerRecord<String, String>> received = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -54,9 +55,21 @@ class LocalInfraMainTest {
         assertThat(main.isAlive()).as("LocalInfraMain is running; its output:\n%s", FileTree.tail(workDir.resolve("main.log"), 40)).isTrue();
         Map<String, String> env = parse(Files.readAllLines(envFile));
 
-        assertThat(env).containsKeys("KAFKA_BOOTSTRAP_SERVERS", "BULWARK_DB_URL", "BULWARK_DB_USER",
-                "BULWARK_DB_PASSWORD", "QUARKUS_DATASOURCE_REACTIVE_URL");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS")))) {
+        assertThat(env).containsKeys("KAFKA_BOOTSTRAP_SERVERS", LocalInfra.KAFKA_CLIENT_CONFIGS, "BULWARK_DB_URL",
+                "BULWARK_DB_USER", "BULWARK_DB_PASSWORD", "QUARKUS_DATASOURCE_REACTIVE_URL");
+        Path clients = Path.of(env.get(LocalInfra.KAFKA_CLIENT_CONFIGS));
+        for (KafkaUser user : KafkaUser.values()) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(KafkaClientConfigs.file(clients, user))))
+                    .isEqualTo("rw-------");
+        }
+        // The passwords are in those files only: not in the env file, not in what the launcher printed.
+        for (String password : KafkaCredentials.loadOrCreate(workDir.resolve("kafka/credentials.properties")).passwords()) {
+            assertThat(Files.readString(envFile)).doesNotContain(password);
+            assertThat(Files.readString(workDir.resolve("main.log"))).doesNotContain(password);
+        }
+        Map<String, Object> adminConfig = new HashMap<>(KafkaClientConfigs.read(clients, KafkaUser.ADMIN));
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"));
+        try (Admin admin = Admin.create(adminConfig)) {
             var topics = admin.describeTopics(LocalInfra.bulwarkTopics()).allTopicNames().get();
             assertThat(topics).hasSize(LocalInfra.bulwarkTopics().size());
             topics.values().forEach(t -> assertThat(t.partitions()).hasSize(LocalInfra.DEFAULT_PARTITIONS));
@@ -68,7 +81,9 @@ class LocalInfraMainTest {
 
         // A second LocalInfra told about these servers starts nothing and stops nothing.
         try (LocalInfra reused = LocalInfra.start(workDir.resolve("unused"), 4, env)) {
+            assertThat(reused.kafkaClientProperties(KafkaUser.AGENT)).isEqualTo(KafkaClientConfigs.read(clients, KafkaUser.AGENT));
             assertThat(reused.quarkusConfig()).containsEntry("kafka.bootstrap.servers", env.get("KAFKA_BOOTSTRAP_SERVERS"))
+                    .containsEntry("kafka.sasl.jaas.config", KafkaClientConfigs.read(clients, KafkaUser.CLOUD).get("sasl.jaas.config"))
                     .containsEntry("quarkus.datasource.jdbc.url", env.get("BULWARK_DB_URL"))
                     .containsEntry("quarkus.datasource.reactive.url", env.get("QUARKUS_DATASOURCE_REACTIVE_URL"));
         }

@@ -2,6 +2,7 @@ package dev.bulwark.e2e;
 
 import java.time.Duration;
 import dev.bulwark.infra.DevTokens;
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.infra.LocalInfra;
 
 import java.io.IOException;
@@ -70,10 +71,12 @@ public final class BulwarkSystem implements AutoCloseable {
         }
     }
 
-    /** Starts an agent process hosting the machine, or the fleet of simulated machines, under {@code home}. */
+    /**
+     * Starts an agent process hosting the machine, or the fleet of simulated machines, under {@code home}; it
+     * logs in to Kafka as agents do ({@link KafkaUser#AGENT}), so it can do on Kafka only what a real agent can.
+     */
     public QuarkusProcess startAgent(Path home, String name) throws IOException {
-        Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", infra.bootstrapServers());
+        Map<String, String> config = new HashMap<>(infra.quarkusKafkaConfig(KafkaUser.AGENT));
         config.put("bulwark.agent.sync-interval", "PT5S");
         QuarkusProcess agent = QuarkusProcess.start(name, agentJar(root), config, List.of("run", "--home", home.toString()),
                 work.resolve("logs/" + name + ".log"), "512m");

@@ -1,5 +1,9 @@
 package dev.bulwark.sim;
 
+import dev.bulwark.infra.KafkaClientConfigs;
+import dev.bulwark.infra.KafkaUser;
+import dev.bulwark.infra.LocalInfra;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +21,8 @@ public record UpEnv(Map<String, String> values) {
     public static final String SUBSCRIPTION = "BULWARK_SUBSCRIPTION";
     public static final String RESOURCE_GROUP = "BULWARK_RESOURCE_GROUP";
     public static final String KAFKA = "BULWARK_KAFKA";
+    /** The directory of Kafka client settings, one {@code <user>.properties} per Kafka user (no passwords here). */
+    public static final String KAFKA_CLIENT_CONFIGS = LocalInfra.KAFKA_CLIENT_CONFIGS;
     public static final String DB_URL = "BULWARK_DB_URL";
     public static final String DB_USER = "BULWARK_DB_USER";
     public static final String DB_PASSWORD = "BULWARK_DB_PASSWORD";
@@ -56,6 +62,26 @@ public record UpEnv(Map<String, String> values) {
 
     public String get(String key, String otherwise) {
         return values.getOrDefault(key, otherwise);
+    }
+
+    /** The Kafka client settings of {@code user} ({@code sasl.jaas.config}...); none without {@link #KAFKA_CLIENT_CONFIGS}. */
+    public Map<String, String> kafkaClientProperties(KafkaUser user) {
+        String dir = values.get(KAFKA_CLIENT_CONFIGS);
+        return dir == null || dir.isBlank() ? Map.of() : KafkaClientConfigs.read(Path.of(dir), user);
+    }
+
+    /** Where {@code user}'s Kafka client settings file is; null without {@link #KAFKA_CLIENT_CONFIGS}. */
+    public Path kafkaClientConfig(KafkaUser user) {
+        String dir = values.get(KAFKA_CLIENT_CONFIGS);
+        return dir == null || dir.isBlank() ? null : KafkaClientConfigs.file(Path.of(dir), user);
+    }
+
+    /** The same variables, taken from {@code LocalInfraMain}'s env file: the Kafka ones only when present. */
+    public static void putKafka(Map<String, String> env, Map<String, String> infra) {
+        env.put(KAFKA, infra.get("KAFKA_BOOTSTRAP_SERVERS"));
+        if (infra.get(LocalInfra.KAFKA_CLIENT_CONFIGS) != null) {
+            env.put(KAFKA_CLIENT_CONFIGS, infra.get(LocalInfra.KAFKA_CLIENT_CONFIGS));
+        }
     }
 
     private static String unquote(String value) {

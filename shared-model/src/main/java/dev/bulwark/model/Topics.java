@@ -19,6 +19,10 @@ public final class Topics {
 
     public static final String[] ALL = {EXTENSION_OPERATIONS, EXTENSION_RESULTS, AGENT_REPORTS, GUEST_ASSIGNMENTS,
             GUEST_COMPLIANCE};
+    /** Written only by the cloud, read by agents: Kafka ACLs let no other principal write them. */
+    public static final String[] FROM_CLOUD = {EXTENSION_OPERATIONS, GUEST_ASSIGNMENTS};
+    /** Written by agents, read by the cloud. */
+    public static final String[] FROM_AGENTS = {EXTENSION_RESULTS, AGENT_REPORTS, GUEST_COMPLIANCE};
 
     private Topics() {
     }

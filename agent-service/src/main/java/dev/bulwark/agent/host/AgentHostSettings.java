@@ -45,6 +45,15 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
         clockSkew = clockSkew == null ? DEFAULT_CLOCK_SKEW : clockSkew;
     }
 
+    /** Names the Kafka settings without their values: {@code sasl.jaas.config} holds a password. */
+    @Override
+    public String toString() {
+        return "AgentHostSettings[home=" + home + ", bootstrapServers=" + bootstrapServers + ", kafka=" + kafka.keySet()
+                + ", syncInterval=" + syncInterval + ", configCheckInterval=" + configCheckInterval + ", handlerDuration="
+                + handlerDuration + ", durableState=" + durableState + ", maxPollRecords=" + maxPollRecords
+                + ", privateEndpoint=" + privateEndpoint + "]";
+    }
+
     public static Builder builder(Path home, String bootstrapServers) {
         return new Builder(home, bootstrapServers);
     }

@@ -11,13 +11,17 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
-/** Starts the plain-Java {@link AgentHost} with the process's configuration, and stops it at shutdown. */
+/**
+ * Starts the plain-Java {@link AgentHost} with the process's configuration, and stops it at shutdown. Its Kafka
+ * clients connect to {@code kafka.bootstrap.servers} with the {@link KafkaSecuritySettings} ({@code kafka.sasl.*}...).
+ */
 @ApplicationScoped
 public class AgentHostLifecycle {
     private final AgentRuntimeConfig config;
@@ -51,6 +55,7 @@ public class AgentHostLifecycle {
                 .packageGate(AgentPlugins.packageGate(home, VerifyingPackageGate.Options.defaults()
                         .withPrivateEndpoint(privateEndpoint).withDurable(config.durableState())))
                 .privateEndpoint(privateEndpoint);
+        KafkaSecuritySettings.from(ConfigProvider.getConfig()).forEach(settings::kafka);
         config.kafka().forEach(settings::kafka);
         try {
             host = AgentHost.create(settings.build());

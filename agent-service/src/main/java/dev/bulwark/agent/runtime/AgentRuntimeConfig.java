@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code bulwark.agent.*}: how {@code bulwark-agent run} hosts its machines. Kafka's address is {@code kafka.bootstrap.servers}. */
+/**
+ * {@code bulwark.agent.*}: how {@code bulwark-agent run} hosts its machines. Kafka's address is
+ * {@code kafka.bootstrap.servers}, its security settings {@code kafka.security.protocol}, {@code kafka.sasl.*}
+ * and {@code kafka.ssl.*} (see {@link KafkaSecuritySettings}).
+ */
 @ConfigMapping(prefix = "bulwark.agent")
 public interface AgentRuntimeConfig {
 

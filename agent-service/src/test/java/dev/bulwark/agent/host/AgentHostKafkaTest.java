@@ -11,6 +11,7 @@ import dev.bulwark.agent.testing.SharedKafka;
 import dev.bulwark.agent.testing.TestCloud;
 import dev.bulwark.agent.testing.TopicReader;
 import dev.bulwark.infra.KafkaBroker;
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.model.AgentReport;
 import dev.bulwark.model.DeadLetter;
 import dev.bulwark.model.ExtensionOperation;
@@ -93,19 +94,22 @@ class AgentHostKafkaTest {
         cliOn(MONITOR, "config", "set", "config.mode", "monitor");
         cliOn(DISABLED, "config", "set", "extensions.enabled", "false");
 
-        host = AgentHost.create(AgentHostSettings.builder(home, broker.bootstrapServers())
+        AgentHostSettings.Builder settings = AgentHostSettings.builder(home, broker.bootstrapServers())
                 .configCheckInterval(Duration.ofMillis(200))
                 .syncInterval(Duration.ofMinutes(10))
                 .handlerDuration(Duration.ofMillis(20))
-                .durableState(false)
-                .build());
+                .durableState(false);
+        broker.clientProperties(KafkaUser.AGENT).forEach(settings::kafka);
+        host = AgentHost.create(settings.build());
         host.start();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
-        results = new TopicReader(broker.bootstrapServers(), Topics.EXTENSION_RESULTS);
-        reports = new TopicReader(broker.bootstrapServers(), Topics.AGENT_REPORTS);
-        deadLetters = new TopicReader(broker.bootstrapServers(), Topics.deadLetter(Topics.EXTENSION_OPERATIONS));
+        // What the cloud would send, sent as the cloud (the only user allowed to).
+        Map<String, Object> cloudConfig = broker.clientConfig(KafkaUser.CLOUD);
+        cloudConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        cloudConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(cloudConfig);
+        results = new TopicReader(broker, Topics.EXTENSION_RESULTS);
+        reports = new TopicReader(broker, Topics.AGENT_REPORTS);
+        deadLetters = new TopicReader(broker, Topics.deadLetter(Topics.EXTENSION_OPERATIONS));
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import dev.bulwark.agent.extension.HandlerOutcome;
 import dev.bulwark.agent.testing.FleetHarness;
 import dev.bulwark.agent.testing.SharedKafka;
 import dev.bulwark.agent.testing.TestCloud;
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.GuestAssignment;
 import dev.bulwark.model.Json;
@@ -47,10 +48,11 @@ class PartitionAffinityKafkaTest {
         for (int count : counts) {
             SharedKafka.broker().createTopics(count, topic + "-" + count);
         }
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+        // The admin: these test topics are in no ACL (the partitioner is the point here, not who may write).
+        Map<String, Object> config = SharedKafka.broker().clientConfig(KafkaUser.ADMIN);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
             Set<Integer> seen = new java.util.HashSet<>();
             for (int count : counts) {
                 for (int i = 0; i < 300; i++) {

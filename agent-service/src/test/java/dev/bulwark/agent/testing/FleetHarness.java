@@ -7,6 +7,8 @@ import dev.bulwark.agent.host.AgentHostSettings;
 import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
 import dev.bulwark.agent.identity.FleetRegistrar;
+import dev.bulwark.infra.KafkaBroker;
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationResult;
@@ -45,25 +47,27 @@ import static org.awaitility.Awaitility.await;
 public final class FleetHarness implements AutoCloseable {
     public final TestCloud cloud;
     public final Path home;
-    private final String bootstrapServers;
+    private final KafkaBroker broker;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Map<String, TopicReader> readers = new ConcurrentHashMap<>();
     private AgentHost host;
 
-    private FleetHarness(TestCloud cloud, Path home, String bootstrapServers) {
+    private FleetHarness(TestCloud cloud, Path home, KafkaBroker broker) {
         this.cloud = cloud;
         this.home = home;
-        this.bootstrapServers = bootstrapServers;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        this.broker = broker;
+        // It sends what the cloud sends, so it logs in as the cloud: only the cloud may write those topics.
+        Map<String, Object> config = broker.clientConfig(KafkaUser.CLOUD);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        this.producer = new KafkaProducer<>(config);
     }
 
     /** Connects {@code prefix}-0001 .. {@code prefix}-{@code count} (not yet hosted: configure them, then {@link #start}). */
     public static FleetHarness connect(String prefix, int count) throws IOException {
         TestCloud cloud = new TestCloud();
         Path home = Files.createTempDirectory("bulwark-fleet-" + prefix);
-        FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker().bootstrapServers());
+        FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker());
         fleet.cliAt(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
                 "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", prefix, "--count", String.valueOf(count));
         return fleet;
@@ -73,7 +77,7 @@ public final class FleetHarness implements AutoCloseable {
     public static FleetHarness connect(List<String> names) throws IOException {
         TestCloud cloud = new TestCloud();
         Path home = Files.createTempDirectory("bulwark-fleet-" + names.get(0));
-        FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker().bootstrapServers());
+        FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker());
         Connector.Outcome outcome = new Connector(new CloudRegistrar(), new FleetRegistrar()).connect(home,
                 Connector.Request.fleet(cloud.url(), TestCloud.SUBSCRIPTION, TestCloud.RESOURCE_GROUP, names, List.of()));
         assertThat(outcome.failures()).isEmpty();
@@ -81,11 +85,13 @@ public final class FleetHarness implements AutoCloseable {
     }
 
     public AgentHost start(Consumer<AgentHostSettings.Builder> configure) throws IOException {
-        AgentHostSettings.Builder settings = AgentHostSettings.builder(home, bootstrapServers)
+        AgentHostSettings.Builder settings = AgentHostSettings.builder(home, broker.bootstrapServers())
                 .configCheckInterval(Duration.ofMillis(200))
                 .syncInterval(Duration.ofMinutes(10))
                 .handlerDuration(Duration.ZERO)
                 .durableState(false);
+        // The agent logs in as agents do: what it may do on Kafka is what a real agent may do.
+        broker.clientProperties(KafkaUser.AGENT).forEach(settings::kafka);
         configure.accept(settings);
         host = AgentHost.create(settings.build());
         host.start();
@@ -98,10 +104,6 @@ public final class FleetHarness implements AutoCloseable {
             host.close();
             host = null;
         }
-    }
-
-    public String bootstrapServers() {
-        return bootstrapServers;
     }
 
     /** Sends a record to exactly {@code partition}, whatever its key maps to; returns it as written. */
@@ -145,7 +147,7 @@ public final class FleetHarness implements AutoCloseable {
 
     /** Everything published to {@code topic} so far whose key is {@code machineId}. */
     public List<ConsumerRecord<byte[], byte[]>> records(String topic, String machineId) {
-        return readers.computeIfAbsent(topic, t -> new TopicReader(bootstrapServers, t)).records().stream()
+        return readers.computeIfAbsent(topic, t -> new TopicReader(broker, t)).records().stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(machineId)).toList();
     }
 

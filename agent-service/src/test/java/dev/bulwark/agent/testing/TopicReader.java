@@ -1,5 +1,7 @@
 package dev.bulwark.agent.testing;
 
+import dev.bulwark.infra.KafkaBroker;
+import dev.bulwark.infra.KafkaUser;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -13,18 +15,19 @@ import java.util.Map;
 
 /**
  * Reads everything a topic holds, with a plain consumer outside any group, as a test observer of what an
- * agent published. Call {@link #records()} from an Awaitility condition: each call reads what arrived since.
+ * agent published (Kafka user {@code bulwark-observer}, which may read but not write). Call {@link #records()}
+ * from an Awaitility condition: each call reads what arrived since.
  */
 public final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
 
-    public TopicReader(String bootstrapServers, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
+    public TopicReader(KafkaBroker broker, String topic) {
+        Map<String, Object> config = broker.clientConfig(KafkaUser.OBSERVER);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumer = new KafkaConsumer<>(config);
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
         consumer.assign(partitions);

@@ -3,6 +3,7 @@ package dev.bulwark.cloud.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.model.AgentConfiguration;
 import dev.bulwark.model.AgentReport;
 import dev.bulwark.model.ErrorCode;
@@ -22,11 +23,9 @@ import dev.bulwark.model.policy.ExtensionPolicy;
 import dev.bulwark.model.policy.LocalRules;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -171,11 +170,7 @@ public final class FakeFleet implements AutoCloseable {
     }
 
     private void respond() {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(TestKafka.readerConfig(KafkaUser.AGENT))) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.EXTENSION_OPERATIONS).stream()
                     .map(info -> new TopicPartition(Topics.EXTENSION_OPERATIONS, info.partition())).toList();
             consumer.assign(partitions);

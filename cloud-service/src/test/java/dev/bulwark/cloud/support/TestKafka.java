@@ -1,6 +1,7 @@
 package dev.bulwark.cloud.support;
 
 import dev.bulwark.infra.BulwarkInfraResource;
+import dev.bulwark.infra.KafkaUser;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,7 +21,10 @@ import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
 
-/** Plain Kafka clients playing the agents' side: produce to a topic, find a record on a topic. */
+/**
+ * Plain Kafka clients playing the agents' side: produce to a topic as the agents' Kafka user (so it may write
+ * only what agents may), find a record on a topic as the observer (which reads every topic).
+ */
 public final class TestKafka {
     public static final Duration PATIENCE = Duration.ofSeconds(30);
     private static KafkaProducer<byte[], byte[]> producer;
@@ -30,11 +34,11 @@ public final class TestKafka {
 
     public static synchronized KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+            Map<String, Object> config = BulwarkInfraResource.infra().kafkaClientConfig(KafkaUser.AGENT);
+            config.put(ProducerConfig.ACKS_CONFIG, "all");
+            config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            producer = new KafkaProducer<>(config);
         }
         return producer;
     }
@@ -53,11 +57,7 @@ public final class TestKafka {
      * that matches, waiting for it to arrive.
      */
     public static ConsumerRecord<byte[], byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<byte[], byte[]>> matches) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readerConfig(KafkaUser.OBSERVER))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
@@ -84,7 +84,12 @@ public final class TestKafka {
         return header == null ? null : text(header.value());
     }
 
-    public static String bootstrapServers() {
-        return BulwarkInfraResource.infra().bootstrapServers();
+    /** A consumer outside any group, as {@code user}. */
+    public static Map<String, Object> readerConfig(KafkaUser user) {
+        Map<String, Object> config = BulwarkInfraResource.infra().kafkaClientConfig(user);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return config;
     }
 }

@@ -39,7 +39,7 @@ final class ActivityProjection implements Callable<ActivityProjection.Finish> {
         try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
              PreparedStatement insert = table.prepareInsert(connection);
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ClientSettings.consumer(
-                     settings.bootstrapServers(), names.projectionGroup(), ClientSettings.PROJECTION_MAX_POLL_RECORDS))) {
+                     settings, names.projectionGroup(), ClientSettings.PROJECTION_MAX_POLL_RECORDS))) {
             connection.setAutoCommit(false);
             consumer.subscribe(List.of(names.resultsTopic()), new ReadyOnAssignment(consumersReady));
             Stall stall = new Stall("projection", settings.records());

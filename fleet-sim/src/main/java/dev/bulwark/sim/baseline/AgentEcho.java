@@ -33,10 +33,9 @@ final class AgentEcho implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String bootstrap = settings.bootstrapServers();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                ClientSettings.consumer(bootstrap, names.agentGroup(), ClientSettings.AGENT_MAX_POLL_RECORDS));
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.agentProducer(bootstrap))) {
+                ClientSettings.consumer(settings, names.agentGroup(), ClientSettings.AGENT_MAX_POLL_RECORDS));
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.agentProducer(settings))) {
             producer.partitionsFor(names.resultsTopic());
             consumer.subscribe(List.of(names.operationsTopic()), new ReadyOnAssignment(consumersReady));
             Stall stall = new Stall("agent", settings.records());

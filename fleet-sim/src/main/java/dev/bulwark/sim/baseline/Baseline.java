@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The floor under Bulwark's times: the same number of records, of the same sizes, pushed through the
@@ -33,7 +32,7 @@ public final class Baseline {
      */
     public static Result run(Settings settings) {
         BaselineNames names = BaselineNames.forRun(UUID.randomUUID().toString().replace("-", "").substring(0, 12));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()));
+        try (Admin admin = Admin.create(ClientSettings.admin(settings));
              Connection ddl = DriverManager.getConnection(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword())) {
             BaselineTopics topics = new BaselineTopics(admin, names);
             ActivityTable table = new ActivityTable(names.table());
@@ -72,14 +71,16 @@ public final class Baseline {
     /**
      * Where and how much.
      *
+     * @param kafkaClient    Kafka security settings of a user that may create and delete topics and groups (the admin)
      * @param records        operations; the pipeline carries as many results and writes twice as many rows
      * @param operationBytes size of each operation record's value (at least 36: it starts with the operation id)
      * @param resultBytes    size of each result record's value (same minimum)
      * @param partitions     of each of the two topics; Bulwark's topics should have as many
      */
-    public record Settings(String bootstrapServers, String jdbcUrl, String dbUser, String dbPassword,
-                           int records, int operationBytes, int resultBytes, int partitions) {
+    public record Settings(String bootstrapServers, Map<String, String> kafkaClient, String jdbcUrl, String dbUser,
+                           String dbPassword, int records, int operationBytes, int resultBytes, int partitions) {
         public Settings {
+            kafkaClient = Map.copyOf(kafkaClient);
             if (records <= 0 || partitions <= 0) {
                 throw new IllegalArgumentException("records and partitions must be positive");
             }
@@ -87,6 +88,13 @@ public final class Baseline {
                 throw new IllegalArgumentException("records carry their operation id: operationBytes and resultBytes"
                         + " must be at least " + Payloads.ID_LENGTH);
             }
+        }
+
+        /** Without the passwords: the database's, and the one in {@code sasl.jaas.config}. */
+        @Override
+        public String toString() {
+            return "Baseline.Settings[" + bootstrapServers + " with " + kafkaClient.keySet() + ", " + jdbcUrl + " as " + dbUser
+                    + ", " + records + " records of " + operationBytes + "/" + resultBytes + " bytes, " + partitions + " partitions]";
         }
     }
 

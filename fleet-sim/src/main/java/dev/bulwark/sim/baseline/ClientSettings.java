@@ -2,6 +2,7 @@ package dev.bulwark.sim.baseline;
 
 import java.util.Properties;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -23,18 +24,17 @@ final class ClientSettings {
     }
 
     /** As the cloud's outbox relay sends operations. */
-    static Properties relayProducer(String bootstrapServers) {
-        return producer(bootstrapServers, 256 * 1024);
+    static Properties relayProducer(Baseline.Settings settings) {
+        return producer(settings, 256 * 1024);
     }
 
     /** As an agent host sends results. */
-    static Properties agentProducer(String bootstrapServers) {
-        return producer(bootstrapServers, 128 * 1024);
+    static Properties agentProducer(Baseline.Settings settings) {
+        return producer(settings, 128 * 1024);
     }
 
-    static Properties consumer(String bootstrapServers, String group, int maxPollRecords) {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    static Properties consumer(Baseline.Settings settings, String group, int maxPollRecords) {
+        Properties properties = admin(settings);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -45,9 +45,16 @@ final class ClientSettings {
         return properties;
     }
 
-    private static Properties producer(String bootstrapServers, int batchBytes) {
+    /** Where and as whom, nothing else: the base of every client here, and the Admin client's whole configuration. */
+    static Properties admin(Baseline.Settings settings) {
         Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.putAll(settings.kafkaClient());
+        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        return properties;
+    }
+
+    private static Properties producer(Baseline.Settings settings, int batchBytes) {
+        Properties properties = admin(settings);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");

@@ -27,7 +27,7 @@ final class OperationSender implements Callable<Long> {
 
     @Override
     public Long call() throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.relayProducer(settings.bootstrapServers()))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.relayProducer(settings))) {
             // The relay is long running: fetching the topic's metadata is not part of what is measured.
             producer.partitionsFor(names.operationsTopic());
             if (!consumersReady.await(Stall.LIMIT.toSeconds(), TimeUnit.SECONDS)) {

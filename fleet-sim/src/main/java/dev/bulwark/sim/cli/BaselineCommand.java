@@ -1,5 +1,6 @@
 package dev.bulwark.sim.cli;
 
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.baseline.Baseline;
 import dev.bulwark.sim.load.RecordSizes;
@@ -35,8 +36,10 @@ public final class BaselineCommand implements Callable<Integer> {
         UpEnv up = UpEnv.read(env);
         int count = records != null ? records : Integer.parseInt(up.require(UpEnv.MACHINES));
         RecordSizes sizes = operationBytes != null && resultBytes != null ? new RecordSizes(operationBytes, resultBytes)
-                : RecordSizes.sample(up.require(UpEnv.KAFKA));
-        Baseline.Result result = Baseline.run(new Baseline.Settings(up.require(UpEnv.KAFKA), up.require(UpEnv.DB_URL),
+                : RecordSizes.sample(up.require(UpEnv.KAFKA), up.kafkaClientProperties(KafkaUser.OBSERVER));
+        // The baseline creates and deletes its own topics and groups: the admin's work.
+        Baseline.Result result = Baseline.run(new Baseline.Settings(up.require(UpEnv.KAFKA),
+                up.kafkaClientProperties(KafkaUser.ADMIN), up.require(UpEnv.DB_URL),
                 up.require(UpEnv.DB_USER), up.require(UpEnv.DB_PASSWORD), count, sizes.operationBytes(), sizes.resultBytes(),
                 partitions));
         System.out.printf("Baseline: %d records through Kafka and back, %d activity rows: %.2f s (%.0f records/s)%n",

@@ -3,6 +3,7 @@ package dev.bulwark.sim.cli;
 import dev.bulwark.e2e.BulwarkSystem;
 import dev.bulwark.e2e.CloudApi;
 import dev.bulwark.e2e.ExtensionPublisher;
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.baseline.Baseline;
 import dev.bulwark.sim.fleet.Background;
@@ -113,9 +114,10 @@ public final class BenchCommand implements Callable<Integer> {
             long heap = background.fleetStatuses(true).stream().mapToLong(FleetStatus::heapUsedBytes).sum();
 
             say("Baseline: the same number of records, of the same sizes, through the same Kafka and PostgreSQL...");
-            RecordSizes sizes = RecordSizes.sample(infra.get("KAFKA_BOOTSTRAP_SERVERS"));
-            Baseline.Result baseline = Baseline.run(new Baseline.Settings(infra.get("KAFKA_BOOTSTRAP_SERVERS"),
-                    infra.get("BULWARK_DB_URL"), infra.get("BULWARK_DB_USER"), infra.get("BULWARK_DB_PASSWORD"), machines,
+            RecordSizes sizes = RecordSizes.sample(up.require(UpEnv.KAFKA), up.kafkaClientProperties(KafkaUser.OBSERVER));
+            // The baseline creates and deletes its own topics and groups: the admin's work.
+            Baseline.Result baseline = Baseline.run(new Baseline.Settings(up.require(UpEnv.KAFKA),
+                    up.kafkaClientProperties(KafkaUser.ADMIN), infra.get("BULWARK_DB_URL"), infra.get("BULWARK_DB_USER"), infra.get("BULWARK_DB_PASSWORD"), machines,
                     sizes.operationBytes(), sizes.resultBytes(), partitions));
 
             Path report = json != null ? json : root.resolve(".bulwark/reports/bench-" + machines + ".json");
@@ -152,7 +154,7 @@ public final class BenchCommand implements Callable<Integer> {
         env.put(UpEnv.URL, cloud);
         env.put(UpEnv.SUBSCRIPTION, UpMain.SUBSCRIPTION);
         env.put(UpEnv.RESOURCE_GROUP, UpMain.RESOURCE_GROUP);
-        env.put(UpEnv.KAFKA, infra.get("KAFKA_BOOTSTRAP_SERVERS"));
+        UpEnv.putKafka(env, infra);
         env.put(UpEnv.MACHINES, Integer.toString(machines));
         env.put(UpEnv.SCENARIO, scenario.toAbsolutePath().normalize().toString());
         env.put(UpEnv.TOKEN, token);

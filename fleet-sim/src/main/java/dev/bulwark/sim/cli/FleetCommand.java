@@ -1,5 +1,6 @@
 package dev.bulwark.sim.cli;
 
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.fleet.FleetHost;
 import dev.bulwark.sim.scenario.Scenario;
@@ -42,6 +43,11 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--kafka", description = "Kafka bootstrap servers (default: up.env's).")
     String kafka;
 
+    @Option(names = "--kafka-config", description = "Kafka client settings of the agents' user, a properties file with"
+            + " security.protocol, sasl.mechanism, sasl.jaas.config (default: up.env's "
+            + UpEnv.KAFKA_CLIENT_CONFIGS + "/bulwark-agent.properties, when it names one).")
+    Path kafkaConfig;
+
     @Option(names = "--subscription", description = "Subscription of the machines (default: up.env's).")
     String subscription;
 
@@ -66,6 +72,7 @@ public final class FleetCommand implements Callable<Integer> {
         }
         FleetHost host = FleetHost.start(new FleetHost.Settings(home.toAbsolutePath(),
                 cloud != null ? cloud : URI.create(up.require(UpEnv.URL)), kafka != null ? kafka : up.require(UpEnv.KAFKA),
+                kafkaConfig != null ? kafkaConfig.toAbsolutePath() : up.kafkaClientConfig(KafkaUser.AGENT),
                 subscription != null ? subscription : up.require(UpEnv.SUBSCRIPTION),
                 resourceGroup != null ? resourceGroup : up.require(UpEnv.RESOURCE_GROUP), rules, fleet, hosts, hostIndex, statusPort,
                 token != null ? token : up.require(UpEnv.TOKEN)));

@@ -85,7 +85,7 @@ public final class UpMain {
             env.put(UpEnv.URL, cloud);
             env.put(UpEnv.SUBSCRIPTION, SUBSCRIPTION);
             env.put(UpEnv.RESOURCE_GROUP, RESOURCE_GROUP);
-            env.put(UpEnv.KAFKA, infra.get("KAFKA_BOOTSTRAP_SERVERS"));
+            UpEnv.putKafka(env, infra);
             env.put(UpEnv.DB_URL, infra.get("BULWARK_DB_URL"));
             env.put(UpEnv.DB_USER, infra.get("BULWARK_DB_USER"));
             env.put(UpEnv.DB_PASSWORD, infra.get("BULWARK_DB_PASSWORD"));

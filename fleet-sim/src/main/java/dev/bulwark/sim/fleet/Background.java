@@ -1,6 +1,8 @@
 package dev.bulwark.sim.fleet;
 
 import dev.bulwark.e2e.BulwarkSystem;
+import dev.bulwark.infra.KafkaClientConfigs;
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.cli.SimMain;
 
@@ -52,7 +54,10 @@ public final class Background {
         return UpEnv.read(env).values();
     }
 
-    /** The cloud service (full JIT), on a free port; returns its URL once it is ready. */
+    /**
+     * The cloud service (full JIT), on a free port; returns its URL once it is ready. Its Kafka user's settings go
+     * in its environment ({@code KAFKA_SASL_JAAS_CONFIG}...), not on its command line.
+     */
     public String startCloud(Path root, Map<String, String> infra) throws IOException, InterruptedException {
         int port = freePort();
         String url = "http://127.0.0.1:" + port;
@@ -66,7 +71,7 @@ public final class Background {
                 "-Dbulwark.cloud.key-dir=" + dir.resolve("cloud-keys"),
                 "-Dbulwark.storage.dir=" + dir.resolve("storage"), "-Dbulwark.storage.host=127.0.0.1", "-Dbulwark.storage.port=0",
                 "-jar", BulwarkSystem.cloudJar(root).toString()));
-        start("cloud", url, command);
+        start("cloud", url, command, kafkaEnvironment(new UpEnv(infra), KafkaUser.CLOUD));
         await("the cloud service", Duration.ofMinutes(2), () -> ready(url + "/q/health/ready"));
         return url;
     }
@@ -92,6 +97,10 @@ public final class Background {
                     "--machines", up.require(UpEnv.MACHINES), "--scenario", up.require(UpEnv.SCENARIO),
                     "--cloud", up.require(UpEnv.URL), "--kafka", up.require(UpEnv.KAFKA),
                     "--subscription", up.require(UpEnv.SUBSCRIPTION), "--resource-group", up.require(UpEnv.RESOURCE_GROUP)));
+            Path kafkaConfig = up.kafkaClientConfig(KafkaUser.AGENT);
+            if (kafkaConfig != null) {
+                command.addAll(List.of("--kafka-config", kafkaConfig.toString()));
+            }
             String status = "http://127.0.0.1:" + port + "/status";
             start(name, status, command, Map.of(UpEnv.TOKEN, up.require(UpEnv.TOKEN)));
             statusUrls.add(status);
@@ -117,7 +126,7 @@ public final class Background {
         int port = freePort();
         start(name, "http://127.0.0.1:" + port + "/q/health", List.of(java(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dkafka.bootstrap.servers=" + up.require(UpEnv.KAFKA),
-                "-jar", agentJar.toString(), "run", "--home", home.toString()));
+                "-jar", agentJar.toString(), "run", "--home", home.toString()), kafkaEnvironment(up, KafkaUser.AGENT));
         return name;
     }
 
@@ -170,6 +179,10 @@ public final class Background {
             lines.add(String.format("%-10s pid %-8d %-7s %s", process.name(), process.pid(), alive ? "running" : "stopped", extra));
         }
         return lines;
+    }
+
+    private static Map<String, String> kafkaEnvironment(UpEnv up, KafkaUser user) {
+        return KafkaClientConfigs.asEnvironment(up.kafkaClientProperties(user));
     }
 
     private void start(String name, String url, List<String> command) throws IOException {

@@ -14,6 +14,7 @@ import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
 import dev.bulwark.agent.identity.RegistrationCredential;
 import dev.bulwark.agent.identity.FleetRegistrar;
+import dev.bulwark.infra.KafkaClientConfigs;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
 import dev.bulwark.model.Topics;
@@ -29,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,14 +49,20 @@ public final class FleetHost implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FleetHost.class.getName());
 
     /**
-     * @param hosts     processes the fleet is split over; {@code hostIndex} is this one's, from 0
-     * @param statusPort of {@code GET /status}; 0 picks one
+     * @param kafkaConfig the Kafka client settings file of the agents' user ({@code sasl.jaas.config}...); null: none
+     * @param hosts       processes the fleet is split over; {@code hostIndex} is this one's, from 0
+     * @param statusPort  of {@code GET /status}; 0 picks one
      */
-    public record Settings(Path home, URI cloud, String kafka, String subscription, String resourceGroup, Scenario scenario,
-                           int machines, int hosts, int hostIndex, int statusPort, String onboardingToken) {
+    public record Settings(Path home, URI cloud, String kafka, Path kafkaConfig, String subscription, String resourceGroup,
+                           Scenario scenario, int machines, int hosts, int hostIndex, int statusPort, String onboardingToken) {
         @Override
         public String toString() {
             return "Settings[" + home + ", " + cloud + ", " + machines + " machines, token redacted]";
+        }
+
+        /** What the fleet's Kafka clients set besides the bootstrap servers. */
+        Map<String, String> kafkaClient() {
+            return kafkaConfig == null ? Map.of() : KafkaClientConfigs.read(kafkaConfig);
         }
     }
 
@@ -99,7 +107,7 @@ public final class FleetHost implements AutoCloseable {
 
     private void connectAndRun() throws IOException {
         long started = System.nanoTime();
-        partitions = partitionCount(settings.kafka());
+        partitions = partitionCount(settings.kafka(), settings.kafkaClient());
         List<Integer> indices = IntStream.rangeClosed(1, settings.machines())
                 .filter(index -> MachinePartitions.of(machineId(index), partitions) % settings.hosts() == settings.hostIndex())
                 .boxed().toList();
@@ -117,14 +125,16 @@ public final class FleetHost implements AutoCloseable {
         connectSeconds = (System.nanoTime() - started) / 1e9;
         LOG.log(System.Logger.Level.INFO, "connected " + connected + " machines with their local rules in "
                 + String.format("%.1f", connectSeconds) + " s");
-        host = AgentHost.create(AgentHostSettings.builder(settings.home(), settings.kafka())
+        AgentHostSettings.Builder agent = AgentHostSettings.builder(settings.home(), settings.kafka())
                 .handlerDuration(Duration.ZERO)
                 .durableState(false)
                 // A fleet's reports after start cost the cloud a signature check each: once an hour is plenty.
                 .syncInterval(Duration.ofHours(1))
                 .configCheckInterval(Duration.ofMinutes(5))
-                .maxPollRecords(2_000)
-                .build());
+                .maxPollRecords(2_000);
+        // Simulated machines log in to Kafka as real agents do: they may do only what agents may.
+        settings.kafkaClient().forEach(agent::kafka);
+        host = AgentHost.create(agent.build());
         host.start();
     }
 
@@ -150,8 +160,10 @@ public final class FleetHost implements AutoCloseable {
         return MachineIds.resourceId(settings.subscription(), settings.resourceGroup(), Scenario.machineName(index));
     }
 
-    private static int partitionCount(String kafka) throws IOException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+    private static int partitionCount(String kafka, Map<String, String> kafkaClient) throws IOException {
+        Map<String, Object> config = new HashMap<>(kafkaClient);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        try (Admin admin = Admin.create(config)) {
             return admin.describeTopics(List.of(Topics.EXTENSION_OPERATIONS)).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(Topics.EXTENSION_OPERATIONS).partitions().size();
         } catch (Exception e) {

@@ -8,6 +8,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,17 +19,19 @@ import java.util.Map;
 public record RecordSizes(int operationBytes, int resultBytes) {
     private static final int SAMPLE = 2_000;
 
-    public static RecordSizes sample(String bootstrapServers) {
-        return new RecordSizes(averageSize(bootstrapServers, Topics.EXTENSION_OPERATIONS),
-                averageSize(bootstrapServers, Topics.EXTENSION_RESULTS));
+    /** @param kafkaClient the client settings of a user that may read both topics (the observer's) */
+    public static RecordSizes sample(String bootstrapServers, Map<String, String> kafkaClient) {
+        return new RecordSizes(averageSize(bootstrapServers, kafkaClient, Topics.EXTENSION_OPERATIONS),
+                averageSize(bootstrapServers, kafkaClient, Topics.EXTENSION_RESULTS));
     }
 
-    private static int averageSize(String bootstrapServers, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+    private static int averageSize(String bootstrapServers, Map<String, String> kafkaClient, String topic) {
+        Map<String, Object> config = new HashMap<>(kafkaClient);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);

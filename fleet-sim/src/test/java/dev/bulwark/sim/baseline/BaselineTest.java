@@ -18,13 +18,13 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.infra.LocalInfra;
 
 /** The floor measured on a real broker and a real PostgreSQL, and what it leaves behind: nothing. */
@@ -127,16 +127,16 @@ class BaselineTest {
 
     @Test
     void refusesRecordsTooSmallToCarryTheirOperationId() {
-        assertThatThrownBy(() -> new Baseline.Settings("b", "j", "u", "p", 10, 35, 100, 1))
+        assertThatThrownBy(() -> new Baseline.Settings("b", Map.of(), "j", "u", "p", 10, 35, 100, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 36");
-        assertThatThrownBy(() -> new Baseline.Settings("b", "j", "u", "p", 0, 100, 100, 1))
+        assertThatThrownBy(() -> new Baseline.Settings("b", Map.of(), "j", "u", "p", 0, 100, 100, 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static Baseline.Settings settings(int records) {
-        return new Baseline.Settings(infra.bootstrapServers(), infra.jdbcUrl(), infra.dbUsername(), infra.dbPassword(),
-                records, 1024, 512, 4);
+        return new Baseline.Settings(infra.bootstrapServers(), infra.kafkaClientProperties(KafkaUser.ADMIN), infra.jdbcUrl(),
+                infra.dbUsername(), infra.dbPassword(), records, 1024, 512, 4);
     }
 
     private static Connection connect() throws SQLException {
@@ -144,7 +144,7 @@ class BaselineTest {
     }
 
     private static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
+        return Admin.create(infra.kafkaClientConfig(KafkaUser.ADMIN));
     }
 
     private static List<String> tablesNamed(String pattern) throws SQLException {
