@@ -22,7 +22,10 @@ class BulwarkInfraResourceTest {
         assertThat(again).isEqualTo(config);
         assertThat(BulwarkInfraResource.infra()).isSameAs(BulwarkInfraResource.infra());
         assertThat(config).containsOnlyKeys("kafka.bootstrap.servers", "quarkus.datasource.username",
-                "quarkus.datasource.password", "quarkus.datasource.jdbc.url", "quarkus.datasource.reactive.url");
+                "quarkus.datasource.password", "quarkus.datasource.jdbc.url", "quarkus.datasource.reactive.url",
+                "quarkus.tls.key-store.pem.0.cert", "quarkus.tls.key-store.pem.0.key");
+        assertThat(config.get("quarkus.tls.key-store.pem.0.cert"))
+                .isEqualTo(BulwarkInfraResource.pki().serverCertificate().toString());
         assertThat(config.get("kafka.bootstrap.servers")).isEqualTo(BulwarkInfraResource.infra().bootstrapServers());
         assertThat(config.get("quarkus.datasource.reactive.url")).startsWith("postgresql://127.0.0.1:").endsWith("/bulwark");
         try (Connection c = DriverManager.getConnection(config.get("quarkus.datasource.jdbc.url"),
