@@ -1,6 +1,7 @@
 package dev.bulwark.agent.identity;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.tls.CloudHttp;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineKeys;
 
@@ -26,7 +27,7 @@ public final class CloudRegistrar {
     }
 
     public CloudRegistrar() {
-        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        this(CloudHttp.client(null, Duration.ofSeconds(10)));
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.identity.CloudRegistrar.Registration;
 import dev.bulwark.agent.identity.CloudRegistrar.RegistrationException;
+import dev.bulwark.agent.tls.CloudHttp;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineKeys;
 
@@ -37,7 +38,7 @@ public final class FleetRegistrar {
     }
 
     public FleetRegistrar() {
-        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        this(CloudHttp.client(null, Duration.ofSeconds(10)));
     }
 
     /** One machine of a request: its name and the public keys it registers. */

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.agent.cli.AgentCli;
 import dev.bulwark.agent.host.AgentHost;
 import dev.bulwark.agent.host.AgentHostSettings;
-import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
-import dev.bulwark.agent.identity.FleetRegistrar;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationResult;
@@ -64,7 +62,8 @@ public final class FleetHarness implements AutoCloseable {
         TestCloud cloud = new TestCloud();
         Path home = Files.createTempDirectory("bulwark-fleet-" + prefix);
         FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker().bootstrapServers());
-        fleet.cliAt(home, "connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+        fleet.cliAt(home, "connect", "--cloud", cloud.url().toString(), "--ca", TestTls.caFile().toString(),
+                "--subscription", TestCloud.SUBSCRIPTION,
                 "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", prefix, "--count", String.valueOf(count));
         return fleet;
     }
@@ -74,8 +73,8 @@ public final class FleetHarness implements AutoCloseable {
         TestCloud cloud = new TestCloud();
         Path home = Files.createTempDirectory("bulwark-fleet-" + names.get(0));
         FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker().bootstrapServers());
-        Connector.Outcome outcome = new Connector(new CloudRegistrar(), new FleetRegistrar()).connect(home,
-                Connector.Request.fleet(cloud.url(), TestCloud.SUBSCRIPTION, TestCloud.RESOURCE_GROUP, names, List.of()));
+        Connector.Outcome outcome = new Connector().connect(home, Connector.Request.fleet(cloud.url(),
+                TestCloud.SUBSCRIPTION, TestCloud.RESOURCE_GROUP, names, List.of()).withCloudCa(TestTls.pinned(TestTls.local())));
         assertThat(outcome.failures()).isEmpty();
         return fleet;
     }
