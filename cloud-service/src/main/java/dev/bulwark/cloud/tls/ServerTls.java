@@ -29,8 +29,8 @@ public class ServerTls {
 
     static final String NO_CERTIFICATE = "No TLS certificate is configured, and the cloud serves only https by default."
             + " Give it a certificate and its key as PEM files: quarkus.tls.key-store.pem.0.cert=/path/tls.crt and"
-            + " quarkus.tls.key-store.pem.0.key=/path/tls.key (environment QUARKUS_TLS_KEY_STORE_PEM_0_CERT and"
-            + " QUARKUS_TLS_KEY_STORE_PEM_0_KEY; any other quarkus.tls key store works too). ./bulwark cloud and"
+            + " quarkus.tls.key-store.pem.0.key=/path/tls.key (environment variables QUARKUS_TLS_KEY_STORE_PEM__0__CERT"
+            + " and QUARKUS_TLS_KEY_STORE_PEM__0__KEY; any other quarkus.tls key store works too). ./bulwark cloud and"
             + " ./bulwark up make a local CA and a certificate for you. For development only, "
             + HttpsOnlyConfigSourceFactory.PLAIN_HTTP_FLAG + "=true serves plain http instead.";
 
