@@ -8,17 +8,25 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static dev.bulwark.e2e.Demo.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -35,6 +43,7 @@ class EndToEndTest {
     static CloudApi api;
     static AgentCli cli;
     static Path fleet;
+    static String packageUrl;
 
     /** Each simulated machine's local rules, applied with the agent CLI before the agent starts. */
     static final Map<String, List<List<String>>> RULES = Map.of(
@@ -62,8 +71,10 @@ class EndToEndTest {
             CloudApi.Response published = ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(BulwarkSystem.checkout()),
                     Demo.PUBLISHER, Demo.EXTENSION, version, work.resolve("packages"));
             assertThat(published.status()).as("publishing %s: %s", version, published.body()).isBetween(200, 201);
+            packageUrl = published.body().at("/properties/extensionUris/0").asText();
         }
-        cli.runOrThrow("connect", "--home", fleet.toString(), "--cloud", api.baseUrl(), "--subscription", SUB,
+        cli.runOrThrow("connect", "--home", fleet.toString(), "--cloud", api.baseUrl(),
+                "--ca", system.caCertificate().toString(), "--subscription", SUB,
                 "--resource-group", RG, "--machine", "e2e", "--count", String.valueOf(RULES.size()));
         RULES.forEach((machine, settings) -> settings.forEach(s -> cli.runOrThrow("config", "set", s.get(0), s.get(1),
                 "--home", home(machine))));
@@ -239,6 +250,49 @@ class EndToEndTest {
         assertThat(api.getGuestAssignment("e2e-0006", "ssh-hardening").body().toString())
                 .as("monitor mode turns guest configuration off").contains("GuestConfigurationDisabled");
         Files.delete(present);
+    }
+
+    @Test
+    void theCloudAndItsStorageAnswerHttpsOnlyAndOnlyToClientsThatTrustTheirCa() throws Exception {
+        HttpClient trusting = CloudApi.httpClient(system.caCertificate(), Duration.ofSeconds(5));
+        HttpClient plain = CloudApi.httpClient(null, Duration.ofSeconds(5));
+        URI cloud = URI.create(system.cloud().baseUrl());
+        URI storage = URI.create(packageUrl);
+        assertThat(cloud.getScheme()).isEqualTo("https");
+        assertThat(storage.getScheme()).isEqualTo("https");
+        assertThat(get(trusting, cloud.resolve("/q/health/ready")).statusCode()).isEqualTo(200);
+        assertThat(get(trusting, storage).statusCode()).isEqualTo(200);
+
+        assertThatThrownBy(() -> get(plain, URI.create("http://127.0.0.1:" + system.cloud().plainHttpPort() + "/q/health")))
+                .as("no plain-http listener").isInstanceOf(ConnectException.class);
+        for (URI server : List.of(cloud, storage)) {
+            URI asPlainHttp = URI.create("http://" + server.getHost() + ":" + server.getPort() + "/q/health");
+            assertThatThrownBy(() -> get(plain, asPlainHttp)).as(asPlainHttp.toString()).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> get(plain, server.resolve("/q/health"))).as("the JVM's trust store does not know the local CA")
+                    .isInstanceOf(SSLHandshakeException.class);
+        }
+    }
+
+    @Test
+    void theCloudRefusesToStartWithoutACertificateUnlessTheDevelopmentFlagIsSet() throws Exception {
+        Path work = system.work().resolve("without-certificate");
+        Map<String, String> config = new HashMap<>(system.infra().quarkusConfig());
+        config.put("kafka.bootstrap.servers", "127.0.0.1:1"); // never joins the running cloud's consumer group
+        config.put("bulwark.cloud.key-dir", work.resolve("keys").toString());
+        config.put("bulwark.storage.dir", work.resolve("storage").toString());
+        config.put("bulwark.storage.host", "127.0.0.1");
+        config.put("bulwark.storage.port", "0");
+        Path log = work.resolve("cloud.log");
+
+        assertThatThrownBy(() -> QuarkusProcess.startService("cloud-without-certificate",
+                BulwarkSystem.cloudJar(BulwarkSystem.checkout()), config, List.of(), log, "256m"))
+                .hasMessageContaining("exited");
+        assertThat(Files.readString(log)).contains("No TLS certificate is configured")
+                .contains("quarkus.tls.key-store.pem.0.cert").contains("bulwark.dev.plain-http=true");
+    }
+
+    private static HttpResponse<String> get(HttpClient client, URI url) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode awaitFinal(String machine) {

@@ -88,10 +88,11 @@ public final class BenchCommand implements Callable<Integer> {
             for (int replica = 1; replica <= cloudReplicas; replica++) {
                 clouds.add(background.startCloud(root, infra));
             }
-            CloudApi api = new CloudApi(clouds.get(0), UpMain.SUBSCRIPTION, UpMain.RESOURCE_GROUP);
+            Path ca = background.cloudTls().caCertificate();
+            CloudApi api = new CloudApi(clouds.get(0), ca, UpMain.SUBSCRIPTION, UpMain.RESOURCE_GROUP);
             ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(root), rules.extension().publisher(),
                     rules.extension().type(), rules.extension().version(), work.resolve("packages"));
-            UpEnv up = new UpEnv(env(clouds.get(0), infra, machines, scenario));
+            UpEnv up = new UpEnv(env(clouds.get(0), ca, infra, machines, scenario));
 
             say("Connecting " + machines + " simulated machines in " + agentHosts + " host(s), in bulk, each with the local"
                     + " rules of scenario " + rules.name() + "...");
@@ -147,9 +148,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, String> env(String cloud, Map<String, String> infra, int machines, Path scenario) {
+    private static Map<String, String> env(String cloud, Path ca, Map<String, String> infra, int machines, Path scenario) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(UpEnv.URL, cloud);
+        env.put(UpEnv.CA, ca.toString());
         env.put(UpEnv.SUBSCRIPTION, UpMain.SUBSCRIPTION);
         env.put(UpEnv.RESOURCE_GROUP, UpMain.RESOURCE_GROUP);
         env.put(UpEnv.KAFKA, infra.get("KAFKA_BOOTSTRAP_SERVERS"));

@@ -39,6 +39,10 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--cloud", description = "Cloud URL (default: up.env's).")
     URI cloud;
 
+    @Option(names = "--ca", description = "The CA certificate (PEM) every machine pins for the cloud's TLS (default: up.env's;"
+            + " none: the JVM's trust store).")
+    Path ca;
+
     @Option(names = "--kafka", description = "Kafka bootstrap servers (default: up.env's).")
     String kafka;
 
@@ -61,7 +65,8 @@ public final class FleetCommand implements Callable<Integer> {
                     "--host-index must be from 0 to " + (hosts - 1) + " for --agent-hosts " + hosts);
         }
         FleetHost host = FleetHost.start(new FleetHost.Settings(home.toAbsolutePath(),
-                cloud != null ? cloud : URI.create(up.require(UpEnv.URL)), kafka != null ? kafka : up.require(UpEnv.KAFKA),
+                cloud != null ? cloud : URI.create(up.require(UpEnv.URL)), ca != null ? ca : up.ca(),
+                kafka != null ? kafka : up.require(UpEnv.KAFKA),
                 subscription != null ? subscription : up.require(UpEnv.SUBSCRIPTION),
                 resourceGroup != null ? resourceGroup : up.require(UpEnv.RESOURCE_GROUP), rules, fleet, hosts, hostIndex, statusPort));
         CountDownLatch stopped = new CountDownLatch(1);

@@ -10,9 +10,8 @@ import dev.bulwark.agent.host.AgentHost;
 import dev.bulwark.agent.host.AgentHostSettings;
 import dev.bulwark.agent.host.HostStats;
 import dev.bulwark.agent.host.MachinePartitions;
-import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
-import dev.bulwark.agent.identity.FleetRegistrar;
+import dev.bulwark.agent.tls.PinnedCa;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
 import dev.bulwark.model.Topics;
@@ -46,11 +45,12 @@ public final class FleetHost implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FleetHost.class.getName());
 
     /**
+     * @param ca        the CA every machine pins for the cloud's TLS ({@code connect --ca}); null: the JVM's trust store
      * @param hosts     processes the fleet is split over; {@code hostIndex} is this one's, from 0
      * @param statusPort of {@code GET /status}; 0 picks one
      */
-    public record Settings(Path home, URI cloud, String kafka, String subscription, String resourceGroup, Scenario scenario,
-                           int machines, int hosts, int hostIndex, int statusPort) {
+    public record Settings(Path home, URI cloud, Path ca, String kafka, String subscription, String resourceGroup,
+                           Scenario scenario, int machines, int hosts, int hostIndex, int statusPort) {
     }
 
     private final Settings settings;
@@ -100,8 +100,9 @@ public final class FleetHost implements AutoCloseable {
                 .boxed().toList();
         planned = indices.size();
         List<String> names = indices.stream().map(Scenario::machineName).toList();
-        Connector.Outcome outcome = new Connector(new CloudRegistrar(), new FleetRegistrar()).connect(settings.home(),
-                Connector.Request.fleet(settings.cloud(), settings.subscription(), settings.resourceGroup(), names, List.of()));
+        PinnedCa ca = settings.ca() == null ? null : PinnedCa.fromFile(settings.ca());
+        Connector.Outcome outcome = new Connector().connect(settings.home(), Connector.Request.fleet(settings.cloud(),
+                settings.subscription(), settings.resourceGroup(), names, List.of()).withCloudCa(ca));
         if (!outcome.failures().isEmpty()) {
             throw new IOException(outcome.failures().size() + " machines could not connect, for example: "
                     + outcome.failures().get(0));
