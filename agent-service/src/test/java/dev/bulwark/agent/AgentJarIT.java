@@ -1,6 +1,7 @@
 package dev.bulwark.agent;
 
 import dev.bulwark.agent.testing.TestCloud;
+import dev.bulwark.agent.testing.TestTls;
 import dev.bulwark.agent.testing.TestStorage;
 import dev.bulwark.agent.testing.TopicReader;
 import dev.bulwark.infra.KafkaBroker;
@@ -81,7 +82,8 @@ class AgentJarIT {
             // No guest-configuration topics: an agent must work where they were never created.
             broker.createTopics(2, Topics.EXTENSION_OPERATIONS, Topics.EXTENSION_RESULTS, Topics.AGENT_REPORTS,
                     Topics.deadLetter(Topics.EXTENSION_OPERATIONS));
-            Run connect = cli("connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+            Run connect = cli("connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--ca", TestTls.caFile().toString(),
+                    "--subscription", TestCloud.SUBSCRIPTION,
                     "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "web-01", "--home", home.toString());
             assertThat(connect.exit()).as(connect.output()).isZero();
             assertThat(cli("config", "set", "extensions.blocklist", "Microsoft.Azure.Extensions/CustomScript",
@@ -128,7 +130,8 @@ class AgentJarIT {
              TestCloud cloud = new TestCloud()) {
             broker.createTopics(2, Topics.EXTENSION_OPERATIONS, Topics.EXTENSION_RESULTS, Topics.AGENT_REPORTS,
                     Topics.GUEST_ASSIGNMENTS, Topics.deadLetter(Topics.EXTENSION_OPERATIONS));
-            Run connect = cli("connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+            Run connect = cli("connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--ca", TestTls.caFile().toString(),
+                    "--subscription", TestCloud.SUBSCRIPTION,
                     "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "web-02", "--home", home.toString());
             assertThat(connect.exit()).as(connect.output()).isZero();
             Path log = home.resolve("agent.log");

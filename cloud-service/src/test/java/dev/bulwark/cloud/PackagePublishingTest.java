@@ -59,7 +59,7 @@ class PackagePublishingTest {
     StorageConfig storageConfig;
     @Inject
     CatalogIssuer catalogIssuer;
-    @TestHTTPResource("/")
+    @TestHTTPResource(value = "/", tls = true)
     URL cloud;
 
     @Test

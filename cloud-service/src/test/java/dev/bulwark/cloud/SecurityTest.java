@@ -37,9 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 class SecurityTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .sslContext(dev.bulwark.cloud.support.Http.LOCAL_CA).build();
 
-    @TestHTTPResource("/")
+    @TestHTTPResource(value = "/", tls = true)
     URL base;
     @jakarta.inject.Inject
     io.vertx.mutiny.sqlclient.Pool pool;

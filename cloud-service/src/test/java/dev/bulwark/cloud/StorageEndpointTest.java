@@ -34,7 +34,7 @@ class StorageEndpointTest {
     StorageServer storage;
     @Inject
     StorageConfig storageConfig;
-    @TestHTTPResource("/")
+    @TestHTTPResource(value = "/", tls = true)
     URL cloud;
 
     @Test

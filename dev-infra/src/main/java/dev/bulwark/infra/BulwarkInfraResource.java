@@ -7,13 +7,15 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Points {@code @QuarkusTest}s at real Kafka and PostgreSQL: one {@link LocalInfra} per test JVM,
+ * Points {@code @QuarkusTest}s at real Kafka and PostgreSQL, and gives the application a server certificate
+ * so it serves TLS as it does by default everywhere else: one {@link LocalInfra} per test JVM,
  * started by the first test that needs it, data under {@code target/bulwark-infra}, shared by all
  * test classes, and stopped when the JVM exits. Register it once per module, on any one test class:
  * <pre>{@code @WithTestResource(value = BulwarkInfraResource.class, scope = TestResourceScope.GLOBAL)}</pre>
  * (or {@code @QuarkusTestResource(value = BulwarkInfraResource.class, restrictToAnnotatedClass = false)}).
- * Test code reaches the servers through {@link #infra()}, e.g. {@code infra().kafkaClientConfig(KafkaUser.AGENT)}.
- * The application's Kafka clients connect as {@link KafkaUser#CLOUD}.
+ * Test code reaches the servers through {@link #infra()}, e.g. {@code infra().kafkaClientConfig(KafkaUser.AGENT)},
+ * and the local CA (under {@code target/bulwark-infra/tls}) through {@link #pki()}, to trust it. The application's
+ * Kafka clients connect as {@link KafkaUser#CLOUD}.
  *
  * <p>Quarkus may load this class in more than one class loader (e.g. when a test profile restarts
  * the application). The coordinates are therefore also kept in system properties, which every copy
@@ -26,6 +28,8 @@ public class BulwarkInfraResource implements QuarkusTestResourceLifecycleManager
     private static final String[] SHARED = {
         "KAFKA_BOOTSTRAP_SERVERS", LocalInfra.KAFKA_CLIENT_CONFIGS, "BULWARK_DB_URL", "BULWARK_DB_USER", "BULWARK_DB_PASSWORD"};
 
+    private static final Path WORK = Path.of("target", "bulwark-infra").toAbsolutePath();
+
     private static LocalInfra infra;
 
     /** The infrastructure of this test JVM, started on first use. */
@@ -36,9 +40,16 @@ public class BulwarkInfraResource implements QuarkusTestResourceLifecycleManager
         return infra;
     }
 
+    /** The local CA and the server certificate the application serves, made on first use and then reused. */
+    public static LocalPki pki() {
+        return LocalPki.ensure(WORK.resolve("tls"));
+    }
+
     @Override
     public Map<String, String> start() {
-        return infra().quarkusConfig();
+        Map<String, String> config = new HashMap<>(infra().quarkusConfig());
+        config.putAll(pki().quarkusConfig());
+        return config;
     }
 
     /**
@@ -50,7 +61,7 @@ public class BulwarkInfraResource implements QuarkusTestResourceLifecycleManager
     }
 
     private static LocalInfra startForThisJvm() {
-        LocalInfra started = LocalInfra.start(Path.of("target", "bulwark-infra").toAbsolutePath());
+        LocalInfra started = LocalInfra.start(WORK);
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "bulwark-infra-stop"));
         started.environment().forEach((key, value) -> System.setProperty(SHARED_KEY + key, value));
         return started;
@@ -62,6 +73,6 @@ public class BulwarkInfraResource implements QuarkusTestResourceLifecycleManager
         for (String key : SHARED) {
             env.put(key, System.getProperty(SHARED_KEY + key));
         }
-        return LocalInfra.start(Path.of("target", "bulwark-infra").toAbsolutePath(), LocalInfra.DEFAULT_PARTITIONS, env);
+        return LocalInfra.start(WORK, LocalInfra.DEFAULT_PARTITIONS, env);
     }
 }

@@ -23,7 +23,10 @@ class BulwarkInfraResourceTest {
         assertThat(BulwarkInfraResource.infra()).isSameAs(BulwarkInfraResource.infra());
         assertThat(config).containsOnlyKeys("kafka.bootstrap.servers", "kafka.security.protocol", "kafka.sasl.mechanism",
                 "kafka.sasl.jaas.config", "quarkus.datasource.username", "quarkus.datasource.password",
-                "quarkus.datasource.jdbc.url", "quarkus.datasource.reactive.url");
+                "quarkus.datasource.jdbc.url", "quarkus.datasource.reactive.url",
+                "quarkus.tls.key-store.pem.0.cert", "quarkus.tls.key-store.pem.0.key");
+        assertThat(config.get("quarkus.tls.key-store.pem.0.cert"))
+                .isEqualTo(BulwarkInfraResource.pki().serverCertificate().toString());
         assertThat(config.get("kafka.bootstrap.servers")).isEqualTo(BulwarkInfraResource.infra().bootstrapServers());
         assertThat(config.get("kafka.sasl.jaas.config")).as("the cloud logs in as bulwark-cloud")
                 .isEqualTo(BulwarkInfraResource.infra().kafkaClientProperties(KafkaUser.CLOUD).get("sasl.jaas.config"))

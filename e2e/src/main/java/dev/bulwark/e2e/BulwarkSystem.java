@@ -4,6 +4,7 @@ import java.time.Duration;
 import dev.bulwark.infra.DevTokens;
 import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.infra.LocalInfra;
+import dev.bulwark.infra.LocalPki;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,9 @@ import java.util.Map;
 /**
  * The whole system on one machine: real Kafka and PostgreSQL ({@link LocalInfra}), the packaged cloud
  * service (one replica or several sharing the database, Kafka, keys and package storage), and agent
- * processes started on demand. Used by the demo, the end-to-end tests and the load tests.
+ * processes started on demand. Used by the demo, the end-to-end tests and the load tests. The cloud serves
+ * https only, with a certificate of a local CA kept in its key folder ({@code cloud-keys/tls}, see
+ * {@link LocalPki}); clients here trust that CA, and agents pin it ({@code connect --ca}).
  */
 public final class BulwarkSystem implements AutoCloseable {
     /** The principal the harnesses act as. */
@@ -26,6 +29,7 @@ public final class BulwarkSystem implements AutoCloseable {
     private final Path root;
     private final Path work;
     private final LocalInfra infra;
+    private final LocalPki tls;
     private final List<QuarkusProcess> clouds;
     private final List<QuarkusProcess> agents = new ArrayList<>();
 
@@ -38,10 +42,11 @@ public final class BulwarkSystem implements AutoCloseable {
         public static final Options DEFAULTS = new Options(LocalInfra.DEFAULT_PARTITIONS, 1, "512m");
     }
 
-    private BulwarkSystem(Path root, Path work, LocalInfra infra, List<QuarkusProcess> clouds) {
+    private BulwarkSystem(Path root, Path work, LocalInfra infra, LocalPki tls, List<QuarkusProcess> clouds) {
         this.root = root;
         this.work = work;
         this.infra = infra;
+        this.tls = tls;
         this.clouds = clouds;
     }
 
@@ -55,15 +60,16 @@ public final class BulwarkSystem implements AutoCloseable {
         LocalInfra infra = LocalInfra.start(work.resolve("infra"), options.partitions());
         List<QuarkusProcess> clouds = new ArrayList<>();
         try {
+            LocalPki tls = LocalPki.ensure(work.resolve("cloud-keys").resolve("tls"));
             for (int replica = 1; replica <= options.cloudReplicas(); replica++) {
                 Map<String, String> cloudConfig = new HashMap<>(infra.quarkusConfig());
                 cloudConfig.put("bulwark.cloud.key-dir", work.resolve("cloud-keys").toString());
                 cloudConfig.putAll(PackagesConfig.forCloud(work));
                 String name = options.cloudReplicas() == 1 ? "cloud-service" : "cloud-service-" + replica;
                 clouds.add(QuarkusProcess.startService(name, cloudJar(root), cloudConfig, List.of(),
-                        work.resolve("logs/" + name + ".log"), options.cloudHeap()));
+                        work.resolve("logs/" + name + ".log"), options.cloudHeap(), tls));
             }
-            return new BulwarkSystem(root, work, infra, clouds);
+            return new BulwarkSystem(root, work, infra, tls, clouds);
         } catch (IOException | RuntimeException e) {
             clouds.forEach(QuarkusProcess::close);
             infra.close();
@@ -89,7 +95,7 @@ public final class BulwarkSystem implements AutoCloseable {
     }
 
     public CloudApi api(String subscription, String resourceGroup) {
-        return new CloudApi(cloud().baseUrl(), subscription, resourceGroup, adminToken(work.resolve("cloud-keys")));
+        return new CloudApi(cloud().baseUrl(), caCertificate(), subscription, resourceGroup, adminToken(work.resolve("cloud-keys")));
     }
 
     /**
@@ -100,6 +106,11 @@ public final class BulwarkSystem implements AutoCloseable {
         return DevTokens.fromKeyDir(keyDir).mint(ADMIN, List.of(new DevTokens.Role("Owner", "/"),
                 new DevTokens.Role("Extension Publisher", "/providers/Microsoft.HybridCompute/publishers/" + EXAMPLES_PUBLISHER)),
                 Duration.ofHours(24));
+    }
+
+    /** The PEM of the CA the cloud's certificate comes from: what clients trust and agents pin ({@code --ca}). */
+    public Path caCertificate() {
+        return tls.caCertificate();
     }
 
     /** The first cloud replica: where clients send their requests. */

@@ -3,14 +3,17 @@ package dev.bulwark.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.model.Json;
+import dev.bulwark.model.crypto.TlsTrust;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,22 +28,46 @@ public final class CloudApi {
     private final String baseUrl;
     private final String subscription;
     private final String resourceGroup;
-    // HTTP/1.1: over plain http the JDK client tries an h2c upgrade, and a 4 MB activity-log page on an upgraded
-    // connection failed with "Frame type(110) ... exceeds MAX_FRAME_SIZE" under load.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     private final String token;
 
-    /** @param token a bearer token ({@code ./bulwark token}); every request carries it */
-    public CloudApi(String baseUrl, String subscription, String resourceGroup, String token) {
+    /**
+     * @param ca    the PEM of the CA the cloud's certificate comes from (BULWARK_CA), trusted alone; null: the JVM's
+     * @param token a bearer token ({@code ./bulwark token}); every request carries it
+     */
+    public CloudApi(String baseUrl, Path ca, String subscription, String resourceGroup, String token) {
         this.baseUrl = baseUrl;
         this.subscription = subscription;
         this.resourceGroup = resourceGroup;
+        this.http = httpClient(ca, Duration.ofSeconds(5));
         this.token = token;
     }
 
     public String token() {
         return token;
+    }
+
+    /**
+     * A client of the cloud, trusting {@code ca} alone (null: the JVM's trust store). HTTP/1.1: over plain http the
+     * JDK client tries an h2c upgrade, and a 4 MB activity-log page on an upgraded connection failed with
+     * "Frame type(110) ... exceeds MAX_FRAME_SIZE" under load; over TLS it would negotiate HTTP/2 by ALPN instead.
+     */
+    public static HttpClient httpClient(Path ca, Duration connectTimeout) {
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
+        if (ca != null) {
+            try {
+                client.sslContext(TlsTrust.fromFile(ca).sslContext());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the cloud's CA certificate " + ca, e);
+            }
+        }
+        return client.build();
+    }
+
+    /** This API's HTTP client (its TLS trust), for callers that send many requests of their own. */
+    public HttpClient http() {
+        return http;
     }
 
     public record Response(int status, JsonNode body, HttpResponse<String> raw) {

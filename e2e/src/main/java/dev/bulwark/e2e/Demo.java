@@ -68,7 +68,8 @@ public final class Demo {
             }
 
             say("Connecting " + machines + " simulated machines (each gets its own keys, local config and state)...");
-            cli.runOrThrow("connect", "--home", fleetHome.toString(), "--token", api.token(), "--cloud", api.baseUrl(), "--subscription", SUBSCRIPTION,
+            cli.runOrThrow("connect", "--home", fleetHome.toString(), "--token", api.token(), "--cloud", api.baseUrl(),
+                    "--ca", system.caCertificate().toString(), "--subscription", SUBSCRIPTION,
                     "--resource-group", RESOURCE_GROUP, "--machine", "demo", "--count", String.valueOf(machines));
             Map<String, RuleGroup> groupOf = assignGroups(machines);
 
@@ -106,7 +107,8 @@ public final class Demo {
 
             List<String> secretColumns = SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUsername(),
                     system.infra().dbPassword(), SECRET);
-            printSummary(api, groupOf, installs, rollout, installSeconds, deleted, correlation, secretColumns, work, started);
+            printSummary(api, groupOf, installs, rollout, installSeconds, deleted, correlation, secretColumns, work,
+                    system.caCertificate(), started);
 
             if (keepRunning) {
                 say("Everything is still running; press Ctrl-C to stop.");
@@ -193,7 +195,7 @@ public final class Demo {
 
     private static void printSummary(CloudApi api, Map<String, RuleGroup> groupOf, Map<String, JsonNode> installs,
                                      JsonNode rollout, double installSeconds, List<String> deleted, String correlation,
-                                     List<String> secretColumns, Path work, long started) {
+                                     List<String> secretColumns, Path work, Path ca, long started) {
         System.out.println();
         System.out.printf("Install of %s/%s %s on %d machines, by local rule:%n%n", PUBLISHER, EXTENSION, VERSION, groupOf.size());
         System.out.printf("  %-22s %8s %10s %8s  %s%n", "local rule", "machines", "succeeded", "blocked", "errorCode");
@@ -237,6 +239,7 @@ public final class Demo {
         System.out.printf("%nWhere to look (run with --keep-running to keep it up):%n");
         System.out.printf("  API:          %s%s?api-version=%s%n", api.baseUrl(), api.extensionPath(machine, EXTENSION), CloudApi.API_VERSION);
         System.out.printf("  Activity log: %s%s%n", api.baseUrl(), api.activityLogPath("resourceGroupName eq '" + RESOURCE_GROUP + "'"));
+        System.out.printf("  TLS:          https only; the local CA is %s (curl --cacert %s ...)%n", ca, ca);
         System.out.printf("  Logs:         %s%n", work.resolve("logs"));
         System.out.printf("%nDemo finished in %d s.%n", (System.nanoTime() - started) / 1_000_000_000L);
     }

@@ -1,5 +1,8 @@
 package dev.bulwark.e2e;
 
+import dev.bulwark.infra.LocalPki;
+
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One packaged Quarkus application ({@code quarkus-run.jar}) running as its own process, as it runs on a
  * server: configured by system properties, logging to a file, ready when {@code /q/health/ready} says so.
+ * Started with a {@link LocalPki}, it serves https only with that CA's server certificate (its plain-http
+ * port is chosen too, and must stay closed), and everything here that calls it trusts that CA alone.
  */
 public final class QuarkusProcess implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -25,18 +30,22 @@ public final class QuarkusProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final int plainHttpPort;
+    private final LocalPki tls;
 
-    private QuarkusProcess(String name, Process process, Path log, int port) {
+    private QuarkusProcess(String name, Process process, Path log, int port, int plainHttpPort, LocalPki tls) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.port = port;
+        this.plainHttpPort = plainHttpPort;
+        this.tls = tls;
     }
 
     /** A short-lived process (tests, CLI runs): C1 only, which starts fastest. */
     public static QuarkusProcess start(String name, Path jar, Map<String, String> properties, List<String> args,
                                        Path log, String heap) throws IOException {
-        return start(name, jar, properties, args, log, List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        return start(name, jar, properties, args, log, List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), null);
     }
 
     /**
@@ -45,18 +54,29 @@ public final class QuarkusProcess implements AutoCloseable {
      */
     public static QuarkusProcess startService(String name, Path jar, Map<String, String> properties, List<String> args,
                                               Path log, String heap) throws IOException {
-        return start(name, jar, properties, args, log, List.of("-Xmx" + heap, "-XX:+UseParallelGC"));
+        return startService(name, jar, properties, args, log, heap, null);
+    }
+
+    /** As above, serving https only with {@code tls}'s server certificate (null: plain http). */
+    public static QuarkusProcess startService(String name, Path jar, Map<String, String> properties, List<String> args,
+                                              Path log, String heap, LocalPki tls) throws IOException {
+        return start(name, jar, properties, args, log, List.of("-Xmx" + heap, "-XX:+UseParallelGC"), tls);
     }
 
     private static QuarkusProcess start(String name, Path jar, Map<String, String> properties, List<String> args,
-                                        Path log, List<String> jvmOptions) throws IOException {
+                                        Path log, List<String> jvmOptions, LocalPki tls) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests package)");
         }
         int port = freePort();
+        int plainHttpPort = tls == null ? port : freePort();
         List<String> command = new ArrayList<>(List.of(javaExecutable()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
+        command.addAll(List.of("-Dquarkus.http.port=" + plainHttpPort, "-Dquarkus.http.host=127.0.0.1"));
+        if (tls != null) {
+            command.add("-Dquarkus.http.ssl-port=" + port);
+            tls.quarkusConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
+        }
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
@@ -66,7 +86,7 @@ public final class QuarkusProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        QuarkusProcess app = new QuarkusProcess(name, process, log, port);
+        QuarkusProcess app = new QuarkusProcess(name, process, log, port, plainHttpPort, tls);
         try {
             app.awaitReady();
         } catch (RuntimeException e) {
@@ -77,7 +97,17 @@ public final class QuarkusProcess implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + port;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
+    }
+
+    /** The port plain http would use: the same as {@link #baseUrl()}'s without TLS; with TLS, nothing may listen. */
+    public int plainHttpPort() {
+        return plainHttpPort;
+    }
+
+    /** The CA whose certificate this process serves, or null when it serves plain http. */
+    public LocalPki tls() {
+        return tls;
     }
 
     public Path log() {
@@ -93,7 +123,11 @@ public final class QuarkusProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2));
+        if (tls != null) {
+            client.sslContext(trust());
+        }
+        HttpClient http = client.build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
@@ -114,6 +148,10 @@ public final class QuarkusProcess implements AutoCloseable {
             pause(200);
         }
         throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT.toSeconds() + " s:\n" + logTail());
+    }
+
+    private SSLContext trust() {
+        return tls.trust().sslContext();
     }
 
     public String logTail() {

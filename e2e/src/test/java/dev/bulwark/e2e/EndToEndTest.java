@@ -3,22 +3,31 @@ package dev.bulwark.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.infra.DevTokens;
 import dev.bulwark.model.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static dev.bulwark.e2e.Demo.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -35,6 +44,7 @@ class EndToEndTest {
     static CloudApi api;
     static AgentCli cli;
     static Path fleet;
+    static String packageUrl;
 
     /** Each simulated machine's local rules, applied with the agent CLI before the agent starts. */
     static final Map<String, List<List<String>>> RULES = Map.of(
@@ -62,8 +72,10 @@ class EndToEndTest {
             CloudApi.Response published = ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(BulwarkSystem.checkout()),
                     Demo.PUBLISHER, Demo.EXTENSION, version, work.resolve("packages"));
             assertThat(published.status()).as("publishing %s: %s", version, published.body()).isBetween(200, 201);
+            packageUrl = published.body().at("/properties/extensionUris/0").asText();
         }
-        cli.runOrThrow("connect", "--home", fleet.toString(), "--token", api.token(), "--cloud", api.baseUrl(), "--subscription", SUB,
+        cli.runOrThrow("connect", "--home", fleet.toString(), "--token", api.token(), "--cloud", api.baseUrl(),
+                "--ca", system.caCertificate().toString(), "--subscription", SUB,
                 "--resource-group", RG, "--machine", "e2e", "--count", String.valueOf(RULES.size()));
         RULES.forEach((machine, settings) -> settings.forEach(s -> cli.runOrThrow("config", "set", s.get(0), s.get(1),
                 "--home", home(machine))));
@@ -239,6 +251,111 @@ class EndToEndTest {
         assertThat(api.getGuestAssignment("e2e-0006", "ssh-hardening").body().toString())
                 .as("monitor mode turns guest configuration off").contains("GuestConfigurationDisabled");
         Files.delete(present);
+    }
+
+    @Test
+    void theCloudAndItsStorageAnswerHttpsOnlyAndOnlyToClientsThatTrustTheirCa() throws Exception {
+        HttpClient trusting = CloudApi.httpClient(system.caCertificate(), Duration.ofSeconds(5));
+        HttpClient plain = CloudApi.httpClient(null, Duration.ofSeconds(5));
+        URI cloud = URI.create(system.cloud().baseUrl());
+        URI storage = URI.create(packageUrl);
+        assertThat(cloud.getScheme()).isEqualTo("https");
+        assertThat(storage.getScheme()).isEqualTo("https");
+        assertThat(get(trusting, cloud.resolve("/q/health/ready")).statusCode()).isEqualTo(200);
+        assertThat(get(trusting, storage).statusCode()).isEqualTo(200);
+
+        assertThatThrownBy(() -> get(plain, URI.create("http://127.0.0.1:" + system.cloud().plainHttpPort() + "/q/health")))
+                .as("no plain-http listener").isInstanceOf(ConnectException.class);
+        for (URI server : List.of(cloud, storage)) {
+            URI asPlainHttp = URI.create("http://" + server.getHost() + ":" + server.getPort() + "/q/health");
+            assertThatThrownBy(() -> get(plain, asPlainHttp)).as(asPlainHttp.toString()).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> get(plain, server.resolve("/q/health"))).as("the JVM's trust store does not know the local CA")
+                    .isInstanceOf(SSLHandshakeException.class);
+        }
+    }
+
+    @Test
+    void theCloudRefusesToStartWithoutACertificateUnlessTheDevelopmentFlagIsSet() throws Exception {
+        Path work = system.work().resolve("without-certificate");
+        Map<String, String> config = new HashMap<>(system.infra().quarkusConfig());
+        config.put("kafka.bootstrap.servers", "127.0.0.1:1"); // never joins the running cloud's consumer group
+        config.put("bulwark.cloud.key-dir", work.resolve("keys").toString());
+        config.put("bulwark.storage.dir", work.resolve("storage").toString());
+        config.put("bulwark.storage.host", "127.0.0.1");
+        config.put("bulwark.storage.port", "0");
+        Path log = work.resolve("cloud.log");
+
+        assertThatThrownBy(() -> QuarkusProcess.startService("cloud-without-certificate",
+                BulwarkSystem.cloudJar(BulwarkSystem.checkout()), config, List.of(), log, "256m"))
+                .hasMessageContaining("exited");
+        assertThat(Files.readString(log)).contains("No TLS certificate is configured")
+                .contains("quarkus.tls.key-store.pem.0.cert").contains("bulwark.dev.plain-http=true");
+    }
+
+    @Test
+    void aMachineRotatesItsKeysWithARequestItsCurrentKeySigns() throws Exception {
+        Path home = system.work().resolve("rotating");
+        cli.runOrThrow(connectArgs(home, "e2e-rotate", api.token()).toArray(String[]::new));
+        String first = Json.MAPPER.readTree(home.resolve("identity.json").toFile()).path("signingPublicKey").asText();
+        cli.runOrThrow("identity", "rotate", "--home", home.toString());
+        String second = Json.MAPPER.readTree(home.resolve("identity.json").toFile()).path("signingPublicKey").asText();
+        assertThat(second).isNotEqualTo(first);
+        // Signed by the second key: accepted only because the cloud now holds it.
+        cli.runOrThrow("identity", "rotate", "--home", home.toString());
+        assertThat(Json.MAPPER.readTree(home.resolve("identity.json").toFile()).path("signingPublicKey").asText()).isNotEqualTo(second);
+        List<JsonNode> rotations = api.activityEvents("resourceUri eq '" + api.machinePath("e2e-rotate").toLowerCase() + "'");
+        assertThat(rotations).hasSize(2).allSatisfy(e -> assertThat(text(e, "properties", "message"))
+                .contains("re-registered with new keys, proven by the machine's current key"));
+        // Registering the name again with other keys and only an onboarding token is a take-over: refused.
+        String onboarding = DevTokens.fromKeyDir(system.work().resolve("cloud-keys")).mint("onboarder@e2e.test",
+                List.of(new DevTokens.Role("Azure Connected Machine Onboarding", "/subscriptions/" + SUB + "/resourceGroups/" + RG)),
+                Duration.ofHours(1));
+        AgentCli.Result refused = cli.run(connectArgs(system.work().resolve("thief"), "e2e-rotate", onboarding));
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.output()).contains("AuthorizationFailed");
+    }
+
+    @Test
+    void theOfficialAzureSdkDrivesTheApiWithABulwarkTokenOverHttps() throws Exception {
+        Path node = Path.of("target/arm-sdk").toAbsolutePath();
+        Files.createDirectories(node);
+        for (String file : List.of("package.json", "package-lock.json", "arm-sdk.js")) {
+            Files.copy(Path.of("src/test/node", file), node.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        // The SDK comes from the npm registry, as its users get it; npm ci installs exactly the locked versions.
+        run(node, Map.of(), "npm", "ci", "--no-audit", "--no-fund");
+        Map<String, String> env = Map.of("BULWARK_URL", api.baseUrl(), "BULWARK_TOKEN", api.token(),
+                "BULWARK_SUBSCRIPTION", SUB, "BULWARK_RESOURCE_GROUP", RG, "BULWARK_MACHINE", "e2e-0009",
+                "BULWARK_PUBLISHER", Demo.PUBLISHER, "BULWARK_TYPE", Demo.EXTENSION, "BULWARK_VERSION", Demo.VERSION,
+                "NODE_EXTRA_CA_CERTS", system.caCertificate().toString());
+        String output = run(node, env, "node", "arm-sdk.js");
+        JsonNode calls = Json.MAPPER.readTree(output.lines().filter(l -> l.startsWith("[")).reduce((a, b) -> b).orElseThrow());
+        Map<String, JsonNode> byCall = new HashMap<>();
+        calls.forEach(call -> byCall.put(call.path("call").asText(), call));
+        assertThat(byCall.get("machines.get").path("value").asText()).as(output).isEqualTo("e2e-0009");
+        assertThat(byCall.get("machineExtensions.beginCreateOrUpdateAndWait").path("value").asText()).as(output).isEqualTo("Succeeded");
+        assertThat(byCall.get("machineExtensions.get").path("value").asText()).as(output).isEqualTo("Succeeded");
+        assertThat(byCall.get("machineExtensions.list").path("value").toString()).as(output).contains("sdk-logs");
+        assertThat(byCall.get("machineExtensions.beginDeleteAndWait").path("ok").asBoolean()).as(output).isTrue();
+        assertThat(byCall.get("machines.get with a forged token").path("status").asInt()).as(output).isEqualTo(401);
+    }
+
+    private static String run(Path dir, Map<String, String> env, String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+        return output;
+    }
+
+    private static List<String> connectArgs(Path home, String machine, String token) {
+        return List.of("connect", "--home", home.toString(), "--token", token, "--cloud", api.baseUrl(),
+                "--ca", system.caCertificate().toString(), "--subscription", SUB, "--resource-group", RG, "--machine", machine);
+    }
+
+    private static HttpResponse<String> get(HttpClient client, URI url) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode awaitFinal(String machine) {

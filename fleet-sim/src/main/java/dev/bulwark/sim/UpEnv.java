@@ -18,6 +18,8 @@ import java.util.Map;
  */
 public record UpEnv(Map<String, String> values) {
     public static final String URL = "BULWARK_URL";
+    /** The PEM of the CA the cloud's certificate comes from: clients trust it, agents pin it (connect --ca). */
+    public static final String CA = "BULWARK_CA";
     public static final String SUBSCRIPTION = "BULWARK_SUBSCRIPTION";
     public static final String RESOURCE_GROUP = "BULWARK_RESOURCE_GROUP";
     public static final String KAFKA = "BULWARK_KAFKA";
@@ -82,6 +84,12 @@ public record UpEnv(Map<String, String> values) {
         if (infra.get(LocalInfra.KAFKA_CLIENT_CONFIGS) != null) {
             env.put(KAFKA_CLIENT_CONFIGS, infra.get(LocalInfra.KAFKA_CLIENT_CONFIGS));
         }
+    }
+
+    /** {@link #CA} as a path, or null when the cloud needs none (a public certificate, or plain http in development). */
+    public Path ca() {
+        String ca = values.get(CA);
+        return ca == null || ca.isBlank() ? null : Path.of(ca);
     }
 
     private static String unquote(String value) {

@@ -2,11 +2,10 @@ package dev.bulwark.agent.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
-import dev.bulwark.agent.identity.FleetRegistrar;
 import dev.bulwark.agent.identity.RegistrationCredential;
 import dev.bulwark.agent.identity.KeyFingerprint;
+import dev.bulwark.agent.tls.PinnedCa;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
 import dev.bulwark.model.catalog.KeyFiles;
@@ -29,10 +28,15 @@ import java.util.concurrent.Callable;
  * trusts the cloud signing key it answers with, and the catalog signing keys it offers unless the
  * administrator pins catalog keys with {@code --catalog-key}. Only running this on the machine changes the
  * cloud key; catalog keys change only by this or {@code package trust add|remove}.
+ *
+ * <p>The cloud URL must be https; {@code --ca FILE} pins the CA whose certificates the machine trusts from
+ * then on for every request, instead of the JVM's default trust store. Plain {@code http://} is refused unless
+ * {@value #PLAIN_HTTP_FLAG} says this is a development setup.
  */
 @Command(name = "connect", description = "Register with the cloud and trust its signing keys.")
 final class ConnectCommand implements Callable<Integer> {
     private static final int MAX_FLEET = 1_000_000;
+    static final String PLAIN_HTTP_FLAG = "--allow-plain-http";
 
     @Mixin
     CommonOptions common;
@@ -68,9 +72,19 @@ final class ConnectCommand implements Callable<Integer> {
                     + " offers, which are then ignored.")
     List<Path> catalogKeys = new ArrayList<>();
 
+    @Option(names = "--ca", paramLabel = "FILE",
+            description = "Trust only this CA certificate (PEM) for the cloud's TLS from now on, instead of the JVM's"
+                    + " default trust store; kept in HOME/" + PinnedCa.FILE + ".")
+    Path ca;
+
+    @Option(names = PLAIN_HTTP_FLAG,
+            description = "Development only: accept an http:// cloud URL (registration and downloads unencrypted).")
+    boolean allowPlainHttp;
+
     @Override
     public Integer call() throws IOException {
         URI cloudUrl = cloudUrl();
+        PinnedCa pinned = pinnedCa(cloudUrl);
         if (subscription.isBlank() || resourceGroup.isBlank()) {
             throw CliException.usage("InvalidArgument", "--subscription and --resource-group must not be empty");
         }
@@ -78,7 +92,7 @@ final class ConnectCommand implements Callable<Integer> {
             throw CliException.usage("InvalidArgument", "--count must be between 1 and " + MAX_FLEET + ", not " + count);
         }
         Connector.Request request = new Connector.Request(cloudUrl, subscription.trim(), resourceGroup.trim(), machine.trim(),
-                count, pinnedKeys());
+                count, pinnedKeys()).withCloudCa(pinned);
         List<String> names = Connector.machineNames(request);
         for (String name : List.of(names.get(0), names.get(names.size() - 1))) {
             if (!MachineIds.isValidName(name)) {
@@ -88,8 +102,8 @@ final class ConnectCommand implements Callable<Integer> {
         }
         RegistrationCredential credential = credential();
         Path home = common.home();
-        Connector.Outcome outcome = new Connector(new CloudRegistrar(credential), new FleetRegistrar(credential)).connect(home, request);
-        print(home, outcome);
+        Connector.Outcome outcome = new Connector(credential).connect(home, request);
+        print(home, outcome, pinned, cloudUrl);
         return outcome.failures().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
@@ -128,16 +142,48 @@ final class ConnectCommand implements Callable<Integer> {
     }
 
     private URI cloudUrl() {
+        URI uri = null;
         try {
-            URI uri = new URI(cloud.trim());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                return uri;
-            }
+            uri = new URI(cloud.trim());
         } catch (java.net.URISyntaxException ignored) {
             // reported below
         }
-        throw CliException.usage("InvalidArgument", "'" + cloud + "' is not an http:// or https:// URL");
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri == null || uri.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
+            throw CliException.usage("InvalidArgument", "'" + cloud + "' is not an https:// URL");
+        }
+        if (scheme.equals("http") && !allowPlainHttp) {
+            throw CliException.usage("PlainHttpRefused", "'" + cloud + "' is plain http: registration and downloads would"
+                    + " cross the network unencrypted. Use the cloud's https:// URL (with --ca FILE when its certificate"
+                    + " comes from a private CA), or, for development only, add " + PLAIN_HTTP_FLAG);
+        }
+        return uri;
+    }
+
+    /** The CA given with --ca, checked before anything is written; null: the JVM's default trust store. */
+    private PinnedCa pinnedCa(URI cloudUrl) {
+        if (ca == null) {
+            return null;
+        }
+        if (!"https".equalsIgnoreCase(cloudUrl.getScheme())) {
+            throw CliException.usage("InvalidArgument", "--ca pins the CA of an https:// cloud; '" + cloud + "' is not one");
+        }
+        try {
+            return PinnedCa.fromFile(ca);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw CliException.usage("InvalidArgument", "--ca " + ca + " does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            throw CliException.usage("InvalidArgument", "--ca " + ca + ": " + e.getMessage());
+        }
+    }
+
+    /** Which TLS trust the machines have from now on. */
+    private static String tlsTrust(PinnedCa pinned, URI cloudUrl) {
+        if (!"https".equalsIgnoreCase(cloudUrl.getScheme())) {
+            return "none: plain http (" + PLAIN_HTTP_FLAG + ", development only)";
+        }
+        return pinned == null ? "the JVM's default trust store (no --ca given)"
+                : "pinned CA " + pinned.fingerprint() + " (--ca; only 'connect' on this machine changes it)";
     }
 
     /** Each catalog key stored, once for a whole fleet, with its key id (the fingerprint 'package trust list' shows). */
@@ -153,9 +199,10 @@ final class ConnectCommand implements Callable<Integer> {
         }
     }
 
-    private void print(Path home, Connector.Outcome outcome) {
+    private void print(Path home, Connector.Outcome outcome, PinnedCa pinned, URI cloudUrl) {
         if (common.json()) {
             ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("cloudCaFingerprint", pinned == null ? null : pinned.fingerprint());
             ArrayNode machines = body.putArray("connected");
             for (Connector.Connected c : outcome.connected()) {
                 machines.addObject().put("machine", c.identity().machineName()).put("machineId", c.identity().machineId())
@@ -181,6 +228,9 @@ final class ConnectCommand implements Callable<Integer> {
                     + connected.get(0).identity().machineName() + " .. "
                     + connected.get(connected.size() - 1).identity().machineName() + " under " + home.resolve("machines"));
             out.println("  address one with  : --home " + connected.get(0).home());
+        }
+        if (!connected.isEmpty()) {
+            out.println("  TLS trust         : " + tlsTrust(pinned, cloudUrl));
         }
         connected.stream().map(c -> c.identity().cloudKeyFingerprint()).distinct().forEach(fingerprint ->
                 out.println("  cloud signing key : " + fingerprint + " (trusted from now on; only 'connect' on this machine changes it)"));

@@ -6,6 +6,8 @@ import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.identity.KeyFingerprint;
 import dev.bulwark.agent.identity.MachineIdentity;
 import dev.bulwark.agent.identity.RegistrationCredential;
+import dev.bulwark.agent.tls.CloudHttp;
+import dev.bulwark.agent.tls.PinnedCa;
 import dev.bulwark.model.MachineKeys;
 import dev.bulwark.model.auth.MachineTokens;
 import picocli.CommandLine.Command;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
@@ -41,7 +44,8 @@ public final class IdentityCommand {
             String proof = MachineTokens.mint(identity.machineId(), store.signingKey(), MachineTokens.REGISTRATION,
                     MachineTokens.newKeysDigest(next.signing(), next.encryption()), Instant.now());
             try {
-                new CloudRegistrar(new RegistrationCredential.MachineSignature(proof)).register(URI.create(identity.cloudUrl()),
+                new CloudRegistrar(CloudHttp.client(PinnedCa.inHome(store.home()), Duration.ofSeconds(10)),
+                        new RegistrationCredential.MachineSignature(proof)).register(URI.create(identity.cloudUrl()),
                         identity.subscription(), identity.resourceGroup(), identity.machineName(), next, AgentVersion.VERSION).join();
             } catch (CompletionException | CloudRegistrar.RegistrationException e) {
                 store.abortRotation();

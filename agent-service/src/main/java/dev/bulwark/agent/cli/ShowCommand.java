@@ -9,6 +9,7 @@ import dev.bulwark.agent.extension.StateStore;
 import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.identity.MachineIdentity;
 import dev.bulwark.agent.pkg.TrustStore;
+import dev.bulwark.agent.tls.PinnedCa;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.catalog.VerificationException;
 import picocli.CommandLine.Command;
@@ -35,6 +36,7 @@ final class ShowCommand implements Callable<Integer> {
         LocalConfig config = new LocalConfigStore(home).read();
         int installed = new StateStore(home, true).read().extensions().size();
         String catalogKeys = catalogKeys(home);
+        String tlsTrust = tlsTrust(home, identity);
         long simulated = simulatedMachines(home);
         if (common.json()) {
             ObjectNode body = Json.MAPPER.createObjectNode();
@@ -45,6 +47,7 @@ final class ShowCommand implements Callable<Integer> {
                         .put("cloudUrl", identity.cloudUrl()).put("cloudKeyFingerprint", identity.cloudKeyFingerprint())
                         .put("connectedAt", identity.connectedAt() == null ? null : identity.connectedAt().toString());
             }
+            body.put("cloudCaFingerprint", pinnedFingerprint(home)).put("tlsTrust", tlsTrust);
             body.put("configMode", config.isValid() ? config.mode().spelling() : null)
                     .put("configurationError", config.problemSummary())
                     .put("extensionsEnabled", config.rules().extensionsEnabled())
@@ -63,6 +66,7 @@ final class ShowCommand implements Callable<Integer> {
             out.println(ConfigFormat.line("Resource id", identity.machineId()));
             out.println(ConfigFormat.line("Cloud", identity.cloudUrl()));
             out.println(ConfigFormat.line("Cloud signing key", identity.cloudKeyFingerprint()));
+            out.println(ConfigFormat.line("Cloud TLS trust", tlsTrust));
             out.println(ConfigFormat.line("Connected at", String.valueOf(identity.connectedAt())));
         }
         out.println(ConfigFormat.line("Configuration mode", config.isValid() ? config.mode().spelling()
@@ -75,6 +79,29 @@ final class ShowCommand implements Callable<Integer> {
                     + " (address one with --home " + AgentHome.machines(home) + "/NAME)"));
         }
         return ExitCodes.OK;
+    }
+
+    /** Whom the machine's HTTPS requests trust: its pinned CA (by fingerprint), or the JVM's trust store. */
+    private static String tlsTrust(Path home, MachineIdentity identity) {
+        if (identity != null && identity.cloudUrl() != null && identity.cloudUrl().startsWith("http:")) {
+            return "none: plain http (connected with --allow-plain-http, development only)";
+        }
+        try {
+            PinnedCa pinned = PinnedCa.inHome(home);
+            return pinned == null ? "the JVM's default trust store (no CA pinned)"
+                    : "pinned CA " + pinned.fingerprint() + " (" + pinned.subject() + ", " + home.resolve(PinnedCa.FILE) + ")";
+        } catch (IOException | IllegalArgumentException e) {
+            return "unusable pinned CA (" + e.getMessage() + "): every HTTPS request will fail";
+        }
+    }
+
+    private static String pinnedFingerprint(Path home) {
+        try {
+            PinnedCa pinned = PinnedCa.inHome(home);
+            return pinned == null ? null : pinned.fingerprint();
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** How many catalog keys this machine trusts, or why none can be read (every package is then refused). */

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.identity;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.agent.tls.CloudHttp;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineKeys;
 
@@ -27,8 +28,14 @@ public final class CloudRegistrar {
         this.credential = credential;
     }
 
+    /** Over an HTTP client that trusts the JVM's default trust store (a cloud with a public certificate). */
     public CloudRegistrar(RegistrationCredential credential) {
-        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), credential);
+        this(CloudHttp.client(null, Duration.ofSeconds(10)), credential);
+    }
+
+    /** For tests against a stand-in cloud that checks no credential. */
+    public CloudRegistrar(HttpClient http) {
+        this(http, RegistrationCredential.NONE);
     }
 
     public CloudRegistrar() {

@@ -5,12 +5,16 @@ import dev.bulwark.agent.AgentVersion;
 import dev.bulwark.agent.identity.CloudRegistrar.Registration;
 import dev.bulwark.agent.identity.Enrollment.Target;
 import dev.bulwark.agent.pkg.TrustStore;
+import dev.bulwark.agent.tls.CloudHttp;
+import dev.bulwark.agent.tls.PinnedCa;
 import dev.bulwark.model.MachineIds;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -23,7 +27,9 @@ import java.util.concurrent.CompletionException;
  * keys in the machine's {@link TrustStore}, either as the cloud's answer offers them (trust on first use,
  * like the cloud key) or, when the administrator pins keys ({@code --catalog-key}), exactly those and none
  * from the answer. Afterwards only {@code package trust add|remove} (or connecting again) changes them; no
- * message from the cloud can.
+ * message from the cloud can. The CA the administrator pins ({@code --ca}, {@link PinnedCa}) is the only TLS
+ * trust of the registration itself and is stored with the other trust roots; without one, the JVM's default
+ * trust store applies and a pin stored before is removed.
  *
  * <p>One machine registers with its own ARM request ({@link CloudRegistrar}). A fleet lives under
  * HOME/machines/, each machine with its own identity, configuration, state and trust store: {@code count}
@@ -33,10 +39,23 @@ import java.util.concurrent.CompletionException;
 public final class Connector {
     private final CloudRegistrar registrar;
     private final FleetRegistrar fleetRegistrar;
+    private final RegistrationCredential credential;
 
+    /**
+     * Registers with {@code credential} over HTTP clients that trust what each request pins
+     * ({@link Request#cloudCa()}).
+     */
+    public Connector(RegistrationCredential credential) {
+        this.registrar = null;
+        this.fleetRegistrar = null;
+        this.credential = credential;
+    }
+
+    /** Registers through these registrars, whatever the request pins (tests that count or fail requests). */
     public Connector(CloudRegistrar registrar, FleetRegistrar fleetRegistrar) {
         this.registrar = registrar;
         this.fleetRegistrar = fleetRegistrar;
+        this.credential = RegistrationCredential.NONE;
     }
 
     public Connector(CloudRegistrar registrar) {
@@ -47,10 +66,11 @@ public final class Connector {
      * {@code count} null: HOME itself is the machine; otherwise a fleet under HOME/machines/, named
      * {@code machineName}-0001... or, when {@code fleetNames} is given, exactly those (then {@code count} is
      * their number). {@code pinnedCatalogKeys} empty: trust the catalog keys the cloud's answer offers; else
-     * exactly these.
+     * exactly these. {@code cloudCa}: the CA every machine trusts for TLS from now on, or null for the JVM's
+     * default trust store.
      */
     public record Request(URI cloud, String subscription, String resourceGroup, String machineName, Integer count,
-                          List<PublicKey> pinnedCatalogKeys, List<String> fleetNames) {
+                          List<PublicKey> pinnedCatalogKeys, List<String> fleetNames, PinnedCa cloudCa) {
         public Request {
             pinnedCatalogKeys = pinnedCatalogKeys == null ? List.of() : List.copyOf(pinnedCatalogKeys);
             if (fleetNames != null) {
@@ -67,17 +87,22 @@ public final class Connector {
 
         public Request(URI cloud, String subscription, String resourceGroup, String machineName, Integer count,
                        List<PublicKey> pinnedCatalogKeys) {
-            this(cloud, subscription, resourceGroup, machineName, count, pinnedCatalogKeys, null);
+            this(cloud, subscription, resourceGroup, machineName, count, pinnedCatalogKeys, null, null);
         }
 
         public Request(URI cloud, String subscription, String resourceGroup, String machineName, Integer count) {
-            this(cloud, subscription, resourceGroup, machineName, count, List.of(), null);
+            this(cloud, subscription, resourceGroup, machineName, count, List.of(), null, null);
         }
 
         /** A simulated fleet of exactly these machines under HOME/machines/. */
         public static Request fleet(URI cloud, String subscription, String resourceGroup, List<String> machineNames,
                                     List<PublicKey> pinnedCatalogKeys) {
-            return new Request(cloud, subscription, resourceGroup, null, null, pinnedCatalogKeys, machineNames);
+            return new Request(cloud, subscription, resourceGroup, null, null, pinnedCatalogKeys, machineNames, null);
+        }
+
+        /** The same request, pinning {@code ca} (null: the JVM's default trust store). */
+        public Request withCloudCa(PinnedCa ca) {
+            return new Request(cloud, subscription, resourceGroup, machineName, count, pinnedCatalogKeys, fleetNames, ca);
         }
     }
 
@@ -104,8 +129,12 @@ public final class Connector {
                 targets.add(target);
             }
         }
-        Outcome outcome = request.count() == null ? connectOne(request, targets.get(0))
-                : new FleetConnection(fleetRegistrar, registrar, request).connect(targets);
+        HttpClient http = registrar != null && fleetRegistrar != null ? null
+                : CloudHttp.client(request.cloudCa(), Duration.ofSeconds(10));
+        CloudRegistrar single = registrar != null ? registrar : new CloudRegistrar(http, credential);
+        Outcome outcome = request.count() == null ? connectOne(single, request, targets.get(0))
+                : new FleetConnection(fleetRegistrar != null ? fleetRegistrar : new FleetRegistrar(http, credential), single, request)
+                .connect(targets);
         if (invalid.isEmpty()) {
             return outcome;
         }
@@ -114,7 +143,7 @@ public final class Connector {
         return new Outcome(outcome.connected(), failures);
     }
 
-    private Outcome connectOne(Request request, Target target) throws IOException {
+    private static Outcome connectOne(CloudRegistrar registrar, Request request, Target target) throws IOException {
         Enrollment enrollment;
         try {
             enrollment = Enrollment.prepare(target, request, true);

@@ -4,6 +4,7 @@ import dev.bulwark.agent.AgentVersion;
 import dev.bulwark.agent.identity.CloudRegistrar.Registration;
 import dev.bulwark.agent.identity.CloudRegistrar.RegistrationException;
 import dev.bulwark.agent.pkg.TrustStore;
+import dev.bulwark.agent.tls.PinnedCa;
 import dev.bulwark.model.MachineIds;
 import dev.bulwark.model.MachineKeys;
 import dev.bulwark.model.catalog.VerificationException;
@@ -91,6 +92,11 @@ final class Enrollment {
 
     /** Stores the trust roots, then the identity: a machine is "connected" only once both are stored. */
     Connector.Connected complete(Registration registration, List<PublicKey> catalogKeys) throws IOException {
+        if (request.cloudCa() != null) {
+            request.cloudCa().storeIn(target.home(), durable);
+        } else {
+            PinnedCa.removeFrom(target.home());
+        }
         String cloudKey = registration.cloudSigningKey();
         MachineIdentity identity = new MachineIdentity(target.name(), request.subscription(), request.resourceGroup(),
                 machineId, request.cloud().toString(), cloudKey, keys.signing(), keys.encryption(), AgentVersion.VERSION,

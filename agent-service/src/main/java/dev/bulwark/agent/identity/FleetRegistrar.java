@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.identity.CloudRegistrar.Registration;
 import dev.bulwark.agent.identity.CloudRegistrar.RegistrationException;
+import dev.bulwark.agent.tls.CloudHttp;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineKeys;
 
@@ -38,8 +39,14 @@ public final class FleetRegistrar {
         this.credential = credential;
     }
 
+    /** Over an HTTP client that trusts the JVM's default trust store (a cloud with a public certificate). */
     public FleetRegistrar(RegistrationCredential credential) {
-        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), credential);
+        this(CloudHttp.client(null, Duration.ofSeconds(10)), credential);
+    }
+
+    /** For tests against a stand-in cloud that checks no credential. */
+    public FleetRegistrar(HttpClient http) {
+        this(http, RegistrationCredential.NONE);
     }
 
     public FleetRegistrar() {

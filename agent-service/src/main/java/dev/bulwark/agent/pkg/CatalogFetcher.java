@@ -19,6 +19,8 @@ import java.util.concurrent.RejectedExecutionException;
  * fleet-wide install on 100,000 simulated machines costs a handful of catalog downloads, not 100,000.
  * Sharing bytes is safe because each machine still checks them itself (signature by its own trusted keys,
  * expiry, its own rollback history). A catalog older than an operation requires is fetched again once.
+ * Bytes are shared only among machines that fetch them the same way (same downloader: same route, same
+ * pinned CA), so a machine never uses bytes that came over a connection it would not have trusted.
  */
 final class CatalogFetcher {
     /** Short: the cloud re-signs catalogs long before they expire, so reuse never hands out a stale one. */
@@ -27,7 +29,11 @@ final class CatalogFetcher {
     private record Fetched(byte[] bytes, long version, long fetchedAtNanos) {
     }
 
-    private final Map<URI, CompletableFuture<Fetched>> catalogs = new ConcurrentHashMap<>();
+    /** A catalog URL as fetched by one downloader. */
+    private record Source(PackageDownloader downloader, URI url) {
+    }
+
+    private final Map<Source, CompletableFuture<Fetched>> catalogs = new ConcurrentHashMap<>();
     private final Executor pool;
 
     CatalogFetcher(Executor pool) {
@@ -36,7 +42,7 @@ final class CatalogFetcher {
 
     /** The catalog at {@code url}, fetched through {@code downloader}; fails with a {@link VerificationException}. */
     CompletableFuture<byte[]> fetch(PackageDownloader downloader, URI url, long minimumVersion) {
-        URI key = downloader.effectiveUrl(url);
+        Source key = new Source(downloader, downloader.effectiveUrl(url));
         CompletableFuture<Fetched> mine = new CompletableFuture<>();
         CompletableFuture<Fetched> chosen = catalogs.compute(key, (k, known) -> reusable(known, minimumVersion) ? known : mine);
         if (chosen == mine) {
@@ -48,7 +54,7 @@ final class CatalogFetcher {
     }
 
     /** A download that started before the operation was issued may have brought an older catalog: fetch once more. */
-    private CompletableFuture<byte[]> again(PackageDownloader downloader, URI url, URI key, CompletableFuture<Fetched> stale) {
+    private CompletableFuture<byte[]> again(PackageDownloader downloader, URI url, Source key, CompletableFuture<Fetched> stale) {
         CompletableFuture<Fetched> mine = new CompletableFuture<>();
         CompletableFuture<Fetched> chosen = catalogs.compute(key, (k, known) -> known == null || known == stale ? mine : known);
         if (chosen == mine) {
@@ -71,7 +77,7 @@ final class CatalogFetcher {
         return System.nanoTime() - fetched.fetchedAtNanos() < REUSE_NANOS && fetched.version() >= minimumVersion;
     }
 
-    private void start(PackageDownloader downloader, URI url, URI key, CompletableFuture<Fetched> mine) {
+    private void start(PackageDownloader downloader, URI url, Source key, CompletableFuture<Fetched> mine) {
         Runnable download = () -> {
             try {
                 byte[] bytes = downloader.downloadCatalog(url);

@@ -4,6 +4,8 @@ import dev.bulwark.agent.extension.GateResult;
 import dev.bulwark.agent.extension.PackageGate;
 import dev.bulwark.agent.extension.PackageRequest;
 import dev.bulwark.agent.files.SecureFiles;
+import dev.bulwark.agent.tls.CloudHttp;
+import dev.bulwark.agent.tls.PinnedCa;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.ExtensionSpec;
 import dev.bulwark.model.catalog.ArchiveLimits;
@@ -17,11 +19,13 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +53,10 @@ import static dev.bulwark.model.catalog.VerificationFailure.PackageReferenceMiss
  * {@link PackageFetcher}), each ZIP is extracted once into {@code HOME/packages/verified/}, and machines
  * read that folder unless their handler needs a copy of its own ({@link PackageRequest#ownCopy()}, then
  * {@code MACHINE_HOME/extensions/<Publisher.Type>-<version>/}).
+ *
+ * <p>Downloads trust what the machine pinned at connect ({@link PinnedCa}: its CA alone, else the JVM's
+ * default trust store), and a machine connected over https downloads over https only: a plain-http catalog,
+ * package or private-endpoint URL is refused before anything is fetched.
  */
 public final class VerifyingPackageGate implements PackageGate, AutoCloseable {
     public static final String VERIFIED_DIR = "packages/verified";
@@ -88,8 +96,9 @@ public final class VerifyingPackageGate implements PackageGate, AutoCloseable {
     private final Options options;
     private final PackageVerifier verifier;
     private final ExecutorService pool;
-    private final HttpClient http;
-    private final Map<String, PackageDownloader> downloaders = new ConcurrentHashMap<>();
+    /** One client per TLS trust: by pinned CA file content, "" for the JVM's default trust store. */
+    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    private final Map<DownloaderKey, PackageDownloader> downloaders = new ConcurrentHashMap<>();
     private final CatalogFetcher catalogs;
     private final PackageFetcher packages;
 
@@ -97,9 +106,6 @@ public final class VerifyingPackageGate implements PackageGate, AutoCloseable {
         this.options = options;
         this.verifier = new PackageVerifier(cacheRoot, ArchiveLimits.DEFAULTS, options.clock());
         this.pool = Executors.newFixedThreadPool(options.threads(), daemonThreads());
-        // Not on the pool: its threads wait for downloads, and the client needs threads of its own to deliver them.
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
         this.catalogs = new CatalogFetcher(pool);
         this.packages = new PackageFetcher(verifier, downloads, pool);
     }
@@ -134,11 +140,15 @@ public final class VerifyingPackageGate implements PackageGate, AutoCloseable {
         }
         PackageDownloader downloader;
         try {
-            downloader = downloaderFor(request.cloudUrl());
-        } catch (RuntimeException e) {
+            downloader = downloaderFor(request);
+        } catch (IOException | RuntimeException e) {
             return CompletableFuture.completedFuture(GateResult.failed(DownloadFailed.name(), e.getMessage()));
         }
         URI packageUrl = URI.create(operation.packageRef().url().trim());
+        String plain = plainHttpDownload(request, downloader, packageUrl, URI.create(operation.catalog().url().trim()));
+        if (plain != null) {
+            return CompletableFuture.completedFuture(GateResult.failed(DownloadFailed.name(), plain));
+        }
         return catalogs.fetch(downloader, URI.create(operation.catalog().url().trim()), operation.catalog().version())
                 .thenApplyAsync(bytes -> listing(request, bytes), pool)
                 .thenCompose(listed -> packages.obtain(listed.entry(), packageUrl, downloader)
@@ -227,10 +237,40 @@ public final class VerifyingPackageGate implements PackageGate, AutoCloseable {
         return text == null || text.isBlank();
     }
 
-    private PackageDownloader downloaderFor(String cloudUrl) {
-        URI base = options.privateEndpoint().baseFor(cloudUrl);
+    /**
+     * A machine connected over https fetches over https only, so that nobody on the path can read or withhold
+     * what it installs, and a URL in an operation cannot downgrade it; null when the fetch may go ahead.
+     */
+    static String plainHttpDownload(PackageRequest request, PackageDownloader downloader, URI packageUrl, URI catalogUrl) {
+        if (request.cloudUrl() == null || !request.cloudUrl().toLowerCase(Locale.ROOT).startsWith("https:")) {
+            return null; // connected with --allow-plain-http: a development setup
+        }
+        for (URI url : List.of(downloader.effectiveUrl(catalogUrl), downloader.effectiveUrl(packageUrl))) {
+            if (!"https".equalsIgnoreCase(url.getScheme())) {
+                return PackageDownloader.redact(url) + " is plain http, and this machine is connected to its cloud over"
+                        + " https: it downloads over https only, so nothing was downloaded";
+            }
+        }
+        return null;
+    }
+
+    /** Downloads through the machine's route (direct or private endpoint) and with its TLS trust. */
+    private record DownloaderKey(String base, String pinnedCa) {
+    }
+
+    private PackageDownloader downloaderFor(PackageRequest request) throws IOException {
+        URI base = options.privateEndpoint().baseFor(request.cloudUrl());
+        byte[] pem = PinnedCa.readPem(request.machineHome());
+        String pinned = pem == null ? "" : new String(pem, StandardCharsets.US_ASCII);
         PackageDownloader.Settings settings = base == null ? options.download() : options.download().withPrivateEndpoint(base);
-        return downloaders.computeIfAbsent(base == null ? "" : base.toString(), key -> new PackageDownloader(http, settings));
+        return downloaders.computeIfAbsent(new DownloaderKey(base == null ? "" : base.toString(), pinned),
+                key -> new PackageDownloader(clientFor(pem, key.pinnedCa()), settings));
+    }
+
+    /** Not on the pool: its threads wait for downloads, and the client needs threads of its own to deliver them. */
+    private HttpClient clientFor(byte[] pem, String key) {
+        return clients.computeIfAbsent(key, k -> CloudHttp.builder(pem == null ? null : PinnedCa.fromPem(pem), Duration.ofSeconds(30))
+                .followRedirects(HttpClient.Redirect.NORMAL).build());
     }
 
     /** Stops downloads in flight (they fail, and their operations with them). */

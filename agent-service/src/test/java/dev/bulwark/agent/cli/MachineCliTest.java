@@ -8,6 +8,7 @@ import dev.bulwark.agent.identity.KeyFingerprint;
 import dev.bulwark.agent.identity.MachineIdentity;
 import dev.bulwark.agent.pkg.TrustStore;
 import dev.bulwark.agent.testing.TestCloud;
+import dev.bulwark.agent.testing.TestTls;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.catalog.KeyFiles;
 import dev.bulwark.model.catalog.TrustedKeys;
@@ -44,8 +45,8 @@ class MachineCliTest {
     }
 
     private Cli.Result connect(String... extra) {
-        String[] base = {"connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
-                "--resource-group", TestCloud.RESOURCE_GROUP};
+        String[] base = {"connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--ca", TestTls.caFile().toString(),
+                "--subscription", TestCloud.SUBSCRIPTION, "--resource-group", TestCloud.RESOURCE_GROUP};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -109,7 +110,8 @@ class MachineCliTest {
         String offered = TrustedKeys.keyId(cloud.storage().catalogKeys().getPublic());
 
         Cli.Result single = connect("--machine", "web-01");
-        Cli.Result fleet = Cli.at(home.resolve("fleet"), "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription",
+        Cli.Result fleet = Cli.at(home.resolve("fleet"), "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(),
+                "--ca", TestTls.caFile().toString(), "--subscription",
                 TestCloud.SUBSCRIPTION, "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "sim", "--count", "3");
 
         assertThat(single.exit()).as(single.toString()).isZero();
@@ -135,7 +137,8 @@ class MachineCliTest {
         assertThat(machine.get("catalogKeysSource").asText()).isEqualTo("pinned");
         assertThat(trusted(home)).containsExactly(TrustedKeys.keyId(pinned.getPublic()))
                 .doesNotContain(TrustedKeys.keyId(cloud.storage().catalogKeys().getPublic()));
-        assertThat(Cli.at(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "-s", "s", "-g", "g", "-n", "m",
+        assertThat(Cli.at(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--ca", TestTls.caFile().toString(),
+                "-s", "s", "-g", "g", "-n", "m",
                 "--catalog-key", home.resolve("missing.pub").toString()).exit()).isEqualTo(2);
     }
 
@@ -152,7 +155,8 @@ class MachineCliTest {
         assertThat(connect("--machine", "web-01", "--catalog-key", file.toString()).exit()).isZero();
 
         cloud.offerCatalogKeys(null);
-        Cli.Result none = Cli.at(home.resolve("other"), "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription",
+        Cli.Result none = Cli.at(home.resolve("other"), "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(),
+                "--ca", TestTls.caFile().toString(), "--subscription",
                 TestCloud.SUBSCRIPTION, "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "web-02");
         assertThat(none.exit()).isZero();
         assertThat(none.out()).contains("WARNING: no catalog signing key is trusted").contains("package trust add");

@@ -9,6 +9,7 @@ import dev.bulwark.agent.extension.StateStore;
 import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.testing.SharedKafka;
 import dev.bulwark.agent.testing.TestCloud;
+import dev.bulwark.agent.testing.TestTls;
 import dev.bulwark.agent.testing.TopicReader;
 import dev.bulwark.infra.KafkaBroker;
 import dev.bulwark.infra.KafkaUser;
@@ -85,7 +86,8 @@ class AgentHostKafkaTest {
         broker = SharedKafka.broker();
         cloud = new TestCloud();
         home = Files.createTempDirectory("bulwark-agent-host-test");
-        cli("connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+        cli("connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--ca", TestTls.caFile().toString(),
+                "--subscription", TestCloud.SUBSCRIPTION,
                 "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", "sim", "--count", "8");
         cliOn(ALLOWLIST, "config", "set", "extensions.allowlist", AZURE_MONITOR);
         cliOn(BLOCKLIST, "config", "set", "extensions.blocklist", CUSTOM_SCRIPT);

@@ -2,6 +2,7 @@ package dev.bulwark.agent.identity;
 
 import dev.bulwark.agent.pkg.TrustStore;
 import dev.bulwark.agent.testing.TestCloud;
+import dev.bulwark.agent.testing.TestTls;
 import dev.bulwark.model.catalog.TrustedKeys;
 import dev.bulwark.model.crypto.Ed25519;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +27,7 @@ class FleetConnectTest {
     @TempDir
     Path home;
     TestCloud cloud;
-    Connector connector = new Connector(new CloudRegistrar(), new FleetRegistrar());
+    Connector connector = new Connector(new CloudRegistrar(TestTls.trustingClient()), new FleetRegistrar(TestTls.trustingClient()));
 
     @BeforeEach
     void startCloud() throws IOException {

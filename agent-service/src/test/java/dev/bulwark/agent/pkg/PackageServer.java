@@ -2,6 +2,9 @@ package dev.bulwark.agent.pkg;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.bulwark.infra.LocalPki;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Storage for the tests (the JDK's HTTP server): serves catalogs and packages, or misbehaves on purpose
- * (too many bytes, stalls, trickles, errors). Counts requests per path.
+ * (too many bytes, stalls, trickles, errors). Counts requests per path. Plain http, or https with a
+ * certificate of a given CA.
  */
 final class PackageServer implements AutoCloseable {
 
@@ -37,14 +41,25 @@ final class PackageServer implements AutoCloseable {
     final CountDownLatch released = new CountDownLatch(1);
 
     PackageServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(null);
+    }
+
+    /** @param tls whose server certificate to serve https with; null: plain http */
+    PackageServer(LocalPki tls) throws IOException {
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.serverSslContext()));
+            server = https;
+        }
         server.createContext("/", this::handle);
         server.setExecutor(threads);
         server.start();
     }
 
     URI url(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return URI.create((server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
     URI serve(String path, byte[] body) {

@@ -2,6 +2,7 @@ package dev.bulwark.agent.pkg;
 
 import dev.bulwark.agent.extension.GateResult;
 import dev.bulwark.agent.extension.PackageRequest;
+import dev.bulwark.agent.testing.TestTls;
 import dev.bulwark.model.CatalogRef;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.ExtensionSpec;
@@ -44,6 +45,8 @@ class VerifyingPackageGateTest {
     private VerifyingPackageGate gate;
     private URI catalogUrl;
     private URI zipUrl;
+    private byte[] catalogBytes;
+    private byte[] zipBytes;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -51,6 +54,8 @@ class VerifyingPackageGateTest {
         Path zip = TestPackages.benign(tmp, "1.2.0");
         Path other = TestPackages.benign(tmp, "1.3.0");
         byte[] catalog = TestPackages.catalog(5, PUBLISHER_KEY, TestPackages.listing(zip), TestPackages.listing(other));
+        catalogBytes = catalog;
+        zipBytes = Files.readAllBytes(zip);
         catalogUrl = server.serve("/catalog.json", catalog);
         zipUrl = server.serve("/contoso-1.2.0.zip", Files.readAllBytes(zip));
         server.serve("/private-endpoint/127.0.0.1/catalog.json", catalog);
@@ -160,6 +165,44 @@ class VerifyingPackageGateTest {
         gate = null;
     }
 
+    @Test
+    void aPinnedMachineDownloadsOnlyFromServersItsCaVouchesFor() throws Exception {
+        try (PackageServer genuine = new PackageServer(TestTls.local()); PackageServer impostor = new PackageServer(TestTls.other())) {
+            URI catalog = genuine.serve("/catalog.json", catalogBytes);
+            URI genuineZip = genuine.serve("/contoso-1.2.0.zip", zipBytes);
+            URI impostorZip = impostor.serve("/contoso-1.2.0.zip", zipBytes);
+            gate = gate(PrivateEndpoint.OFF, fastDownloads());
+            Path pinned = machine("pinned");
+            TestTls.pinned(TestTls.local()).storeIn(pinned, false);
+            Path unpinned = machine("unpinned");
+            String cloud = genuine.url("").toString();
+
+            GateResult fromImpostor = gate.verify(request(pinned, install("1.2.0", impostorZip, catalog), cloud)).join();
+            GateResult withoutPin = gate.verify(request(unpinned, install("1.2.0", genuineZip, catalog), cloud)).join();
+            GateResult fromGenuine = gate.verify(request(pinned, install("1.2.0", genuineZip, catalog), cloud)).join();
+
+            assertThat(fromImpostor.verified()).isFalse();
+            assertThat(fromImpostor.reason()).isEqualTo("DownloadFailed");
+            assertThat(fromImpostor.message()).contains("contoso-1.2.0.zip").containsIgnoringCase("certificat");
+            assertThat(impostor.requestUris()).as("nothing was asked of the impostor: the handshake failed").isEmpty();
+            assertThat(withoutPin.verified()).as("the JVM's trust store does not know the local CA").isFalse();
+            assertThat(fromGenuine.verified()).as(fromGenuine.message()).isTrue();
+        }
+    }
+
+    @Test
+    void aMachineConnectedOverHttpsNeverDownloadsOverPlainHttp() throws Exception {
+        gate = gate(PrivateEndpoint.OFF, fastDownloads());
+        Path home = machine("m-1");
+
+        GateResult plain = gate.verify(request(home, install("1.2.0", zipUrl, catalogUrl), "https://cloud.example")).join();
+
+        assertThat(plain.verified()).isFalse();
+        assertThat(plain.reason()).isEqualTo("DownloadFailed");
+        assertThat(plain.message()).contains("plain http").contains("nothing was downloaded");
+        assertThat(server.requestUris()).isEmpty();
+    }
+
     // --- helpers
 
     private VerifyingPackageGate gate(PrivateEndpoint mode, PackageDownloader.Settings download) {
@@ -180,6 +223,12 @@ class VerifyingPackageGateTest {
     private PackageRequest request(Path home, ExtensionOperation operation, boolean ownCopy) {
         return new PackageRequest(home, "/subscriptions/s/resourcegroups/g/providers/microsoft.hybridcompute/machines/"
                 + home.getFileName(), server.url("").toString(), operation, ownCopy);
+    }
+
+    /** A machine connected to {@code cloudUrl}. */
+    private static PackageRequest request(Path home, ExtensionOperation operation, String cloudUrl) {
+        return new PackageRequest(home, "/subscriptions/s/resourcegroups/g/providers/microsoft.hybridcompute/machines/"
+                + home.getFileName(), cloudUrl, operation, false);
     }
 
     private static ExtensionOperation install(String version, URI zip, URI catalog) {

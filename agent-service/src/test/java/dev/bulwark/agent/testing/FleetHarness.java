@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.agent.cli.AgentCli;
 import dev.bulwark.agent.host.AgentHost;
 import dev.bulwark.agent.host.AgentHostSettings;
-import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
-import dev.bulwark.agent.identity.FleetRegistrar;
+import dev.bulwark.agent.identity.RegistrationCredential;
 import dev.bulwark.infra.KafkaBroker;
 import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.model.ExtensionOperation;
@@ -68,7 +67,8 @@ public final class FleetHarness implements AutoCloseable {
         TestCloud cloud = new TestCloud();
         Path home = Files.createTempDirectory("bulwark-fleet-" + prefix);
         FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker());
-        fleet.cliAt(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+        fleet.cliAt(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--ca", TestTls.caFile().toString(),
+                "--subscription", TestCloud.SUBSCRIPTION,
                 "--resource-group", TestCloud.RESOURCE_GROUP, "--machine", prefix, "--count", String.valueOf(count));
         return fleet;
     }
@@ -78,8 +78,8 @@ public final class FleetHarness implements AutoCloseable {
         TestCloud cloud = new TestCloud();
         Path home = Files.createTempDirectory("bulwark-fleet-" + names.get(0));
         FleetHarness fleet = new FleetHarness(cloud, home, SharedKafka.broker());
-        Connector.Outcome outcome = new Connector(new CloudRegistrar(), new FleetRegistrar()).connect(home,
-                Connector.Request.fleet(cloud.url(), TestCloud.SUBSCRIPTION, TestCloud.RESOURCE_GROUP, names, List.of()));
+        Connector.Outcome outcome = new Connector(RegistrationCredential.NONE).connect(home, Connector.Request.fleet(cloud.url(),
+                TestCloud.SUBSCRIPTION, TestCloud.RESOURCE_GROUP, names, List.of()).withCloudCa(TestTls.pinned(TestTls.local())));
         assertThat(outcome.failures()).isEmpty();
         return fleet;
     }

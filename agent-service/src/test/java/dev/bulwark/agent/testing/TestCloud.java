@@ -3,6 +3,9 @@ package dev.bulwark.agent.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.bulwark.infra.LocalPki;
 import dev.bulwark.model.CatalogRef;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.ExtensionSpec;
@@ -34,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The cloud side of the contract, as small as a test needs: answers the ARM machine registration that
+ * The cloud side of the contract, as small as a test needs, over https (see {@link TestTls}): answers the ARM machine registration that
  * {@code connect} sends (and the bulk registration of a simulated fleet) (with this cloud's signing key and the catalog key of its {@link TestStorage}),
  * signs operations like the cloud's outbox does (an install or upgrade names a real package and the signed
  * catalog that lists it), and serves storage through its private-endpoint route
@@ -49,11 +52,11 @@ public final class TestCloud implements AutoCloseable {
 
     private final KeyPair signing = Ed25519.generate();
     private final Ed25519.SigningKey signingKey = Ed25519.signingKey(signing.getPrivate());
-    private final TestStorage storage = new TestStorage();
+    private final TestStorage storage;
     private final HttpServer server;
     private final List<String> privateEndpointRequests = new CopyOnWriteArrayList<>();
     /** What the registration answer offers as properties.catalogSigningKeys; null leaves the field out. */
-    private volatile List<String> offeredCatalogKeys = List.of(Ed25519.encodePublic(storage.catalogKeys().getPublic()));
+    private volatile List<String> offeredCatalogKeys;
     private final Map<String, JsonNode> registrations = new ConcurrentHashMap<>();
     private final List<String> paths = new CopyOnWriteArrayList<>();
     private volatile int failWithStatus;
@@ -64,8 +67,18 @@ public final class TestCloud implements AutoCloseable {
     /** The last sequence number given to each machine's operations. */
     private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
 
+    /** A cloud serving https with a certificate of {@link TestTls#local()}, as machines that pinned it expect. */
     public TestCloud() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(TestTls.local());
+    }
+
+    /** A cloud (and its storage) serving https with a certificate of {@code tls}. */
+    public TestCloud(LocalPki tls) throws IOException {
+        storage = new TestStorage(tls);
+        offeredCatalogKeys = List.of(Ed25519.encodePublic(storage.catalogKeys().getPublic()));
+        HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls.serverSslContext()));
+        server = https;
         server.createContext("/subscriptions/", exchange -> {
             try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
                 String path = exchange.getRequestURI().getPath();
@@ -175,7 +188,7 @@ public final class TestCloud implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("https://127.0.0.1:" + server.getAddress().getPort());
     }
 
     public KeyPair signingKeys() {

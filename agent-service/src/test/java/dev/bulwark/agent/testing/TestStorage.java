@@ -2,6 +2,9 @@ package dev.bulwark.agent.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.bulwark.infra.LocalPki;
 import dev.bulwark.model.CatalogRef;
 import dev.bulwark.model.PackageRef;
 import dev.bulwark.model.catalog.Catalog;
@@ -46,8 +49,15 @@ public final class TestStorage implements AutoCloseable {
     private long catalogVersion;
 
     public TestStorage() throws IOException {
+        this(TestTls.local());
+    }
+
+    /** Storage serving https with a certificate of {@code tls}, as the cloud's storage endpoint does. */
+    public TestStorage(LocalPki tls) throws IOException {
         work = Files.createTempDirectory("bulwark-test-storage");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls.serverSslContext()));
+        server = https;
         server.createContext("/storage/", this::serve);
         server.start();
     }
@@ -57,7 +67,7 @@ public final class TestStorage implements AutoCloseable {
     }
 
     public URI url(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return URI.create("https://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
     /** The package of publisher/type/version, built and listed in a new catalog version on first use. */

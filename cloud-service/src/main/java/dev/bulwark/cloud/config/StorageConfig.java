@@ -30,9 +30,16 @@ public interface StorageConfig {
 
     /**
      * The storage URL written into operations (what agents download from), for example behind a load
-     * balancer. When absent: {@code http://<host>:<actual port>}, with {@code localhost} for a wildcard host.
+     * balancer. When absent: {@code https://<host>:<actual port>} ({@code http://} with the development
+     * flag and no certificate), with {@code localhost} for a wildcard host.
      */
     Optional<URI> publicUrl();
+
+    /**
+     * The TLS configuration of Quarkus's registry ({@code quarkus.tls.<name>.*}) whose certificate this
+     * endpoint serves. When absent: the API's (see {@code ServerTls}), so one certificate serves both.
+     */
+    Optional<String> tlsConfigurationName();
 
     /** Largest package ZIP the publishing API accepts (agents accept up to 2 GiB). */
     @WithDefault("512M")

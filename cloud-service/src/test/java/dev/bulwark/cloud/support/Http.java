@@ -1,5 +1,10 @@
 package dev.bulwark.cloud.support;
 
+import dev.bulwark.infra.BulwarkInfraResource;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +20,13 @@ import java.time.Duration;
 
 /**
  * HTTP as an agent does it (java.net.http, absolute URLs: the storage endpoint is not RestAssured's port),
- * and raw requests for paths a client library would clean up before sending.
+ * and raw requests for paths a client library would clean up before sending. Both speak TLS to https URLs,
+ * trusting the local CA of the test infrastructure only, as an agent that pinned it.
  */
 public final class Http {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    public static final SSLContext LOCAL_CA = BulwarkInfraResource.pki().trust().sslContext();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().sslContext(LOCAL_CA)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     private Http() {
     }
@@ -38,9 +46,9 @@ public final class Http {
         }
     }
 
-    /** Sends {@code METHOD rawPath HTTP/1.1} exactly as given; returns the whole response as text. */
+    /** Sends {@code METHOD rawPath HTTP/1.1} exactly as given (over TLS to an https server); returns the whole response as text. */
     public static String raw(URI server, String method, String rawPath) {
-        try (Socket socket = new Socket(server.getHost(), server.getPort())) {
+        try (Socket socket = connect(server)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write((method + " " + rawPath + " HTTP/1.1\r\nHost: " + server.getHost() + "\r\nConnection: close\r\n\r\n")
@@ -53,6 +61,17 @@ public final class Http {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Socket connect(URI server) throws IOException {
+        if (!"https".equals(server.getScheme())) {
+            return new Socket(server.getHost(), server.getPort());
+        }
+        SSLSocket socket = (SSLSocket) LOCAL_CA.getSocketFactory().createSocket(server.getHost(), server.getPort());
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
+        return socket;
     }
 
     /** The status code of a raw response. */

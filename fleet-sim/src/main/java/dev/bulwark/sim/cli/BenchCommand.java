@@ -89,10 +89,11 @@ public final class BenchCommand implements Callable<Integer> {
             for (int replica = 1; replica <= cloudReplicas; replica++) {
                 clouds.add(background.startCloud(root, infra));
             }
-            CloudApi api = new CloudApi(clouds.get(0), UpMain.SUBSCRIPTION, UpMain.RESOURCE_GROUP, background.adminToken());
+            Path ca = background.cloudTls().caCertificate();
+            CloudApi api = new CloudApi(clouds.get(0), ca, UpMain.SUBSCRIPTION, UpMain.RESOURCE_GROUP, background.adminToken());
             ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(root), rules.extension().publisher(),
                     rules.extension().type(), rules.extension().version(), work.resolve("packages"));
-            UpEnv up = new UpEnv(env(clouds.get(0), infra, machines, scenario, api.token()));
+            UpEnv up = new UpEnv(env(clouds.get(0), ca, infra, machines, scenario, api.token()));
 
             say("Connecting " + machines + " simulated machines in " + agentHosts + " host(s), in bulk, each with the local"
                     + " rules of scenario " + rules.name() + "...");
@@ -149,9 +150,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, String> env(String cloud, Map<String, String> infra, int machines, Path scenario, String token) {
+    private static Map<String, String> env(String cloud, Path ca, Map<String, String> infra, int machines, Path scenario,
+                                           String token) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(UpEnv.URL, cloud);
+        env.put(UpEnv.CA, ca.toString());
         env.put(UpEnv.SUBSCRIPTION, UpMain.SUBSCRIPTION);
         env.put(UpEnv.RESOURCE_GROUP, UpMain.RESOURCE_GROUP);
         UpEnv.putKafka(env, infra);

@@ -40,6 +40,10 @@ public final class FleetCommand implements Callable<Integer> {
     @Option(names = "--cloud", description = "Cloud URL (default: up.env's).")
     URI cloud;
 
+    @Option(names = "--ca", description = "The CA certificate (PEM) every machine pins for the cloud's TLS (default: up.env's;"
+            + " none: the JVM's trust store).")
+    Path ca;
+
     @Option(names = "--kafka", description = "Kafka bootstrap servers (default: up.env's).")
     String kafka;
 
@@ -71,7 +75,8 @@ public final class FleetCommand implements Callable<Integer> {
                     "--host-index must be from 0 to " + (hosts - 1) + " for --agent-hosts " + hosts);
         }
         FleetHost host = FleetHost.start(new FleetHost.Settings(home.toAbsolutePath(),
-                cloud != null ? cloud : URI.create(up.require(UpEnv.URL)), kafka != null ? kafka : up.require(UpEnv.KAFKA),
+                cloud != null ? cloud : URI.create(up.require(UpEnv.URL)), ca != null ? ca : up.ca(),
+                kafka != null ? kafka : up.require(UpEnv.KAFKA),
                 kafkaConfig != null ? kafkaConfig.toAbsolutePath() : up.kafkaClientConfig(KafkaUser.AGENT),
                 subscription != null ? subscription : up.require(UpEnv.SUBSCRIPTION),
                 resourceGroup != null ? resourceGroup : up.require(UpEnv.RESOURCE_GROUP), rules, fleet, hosts, hostIndex, statusPort,

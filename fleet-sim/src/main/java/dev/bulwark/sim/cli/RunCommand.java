@@ -53,7 +53,7 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         int fleet = machines != null ? machines : Integer.parseInt(up.require(UpEnv.MACHINES));
-        CloudApi api = new CloudApi(up.require(UpEnv.URL), up.require(UpEnv.SUBSCRIPTION), up.require(UpEnv.RESOURCE_GROUP),
+        CloudApi api = new CloudApi(up.require(UpEnv.URL), up.ca(), up.require(UpEnv.SUBSCRIPTION), up.require(UpEnv.RESOURCE_GROUP),
                 up.require(UpEnv.TOKEN));
         String run = UUID.randomUUID().toString().substring(0, 8);
         Scenario.Workload workload = scenario.workload();

@@ -74,7 +74,8 @@ public final class UpMain {
             BenchCommand.delete(fleetHomes());
             Map<String, String> infra = background.startInfra(root, 16);
             String cloud = background.startCloud(root, infra);
-            CloudApi api = new CloudApi(cloud, SUBSCRIPTION, RESOURCE_GROUP, background.adminToken());
+            Path ca = background.cloudTls().caCertificate();
+            CloudApi api = new CloudApi(cloud, ca, SUBSCRIPTION, RESOURCE_GROUP, background.adminToken());
             Scenario rules = Scenario.read(scenario);
             CloudApi.Response published = ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(root),
                     rules.extension().publisher(), rules.extension().type(), rules.extension().version(), UP.resolve("packages"));
@@ -83,6 +84,7 @@ public final class UpMain {
             }
             Map<String, String> env = new LinkedHashMap<>();
             env.put(UpEnv.URL, cloud);
+            env.put(UpEnv.CA, ca.toString());
             env.put(UpEnv.SUBSCRIPTION, SUBSCRIPTION);
             env.put(UpEnv.RESOURCE_GROUP, RESOURCE_GROUP);
             UpEnv.putKafka(env, infra);
@@ -104,6 +106,8 @@ public final class UpMain {
             System.out.printf("%nBulwark is up: cloud %s, %d simulated machines (%s) in %d host(s)%s.%n", cloud, machines,
                     rules.name(), agentHosts, real == 0 ? "" : ", real agents " + String.join(", ", realAgents));
             System.out.printf("Coordinates: %s (source it).  Try: ./bulwark sim run   Stop: ./bulwark down%n", ENV);
+            System.out.printf("The API is https only, with a certificate of the local CA in $BULWARK_CA:%n"
+                    + "  . %s && curl --cacert \"$BULWARK_CA\" \"$BULWARK_URL/q/health\"%n", ENV);
             return 0;
         }
     }

@@ -3,6 +3,8 @@ package dev.bulwark.sim.fleet;
 import dev.bulwark.e2e.BulwarkSystem;
 import dev.bulwark.infra.KafkaClientConfigs;
 import dev.bulwark.infra.KafkaUser;
+import dev.bulwark.e2e.CloudApi;
+import dev.bulwark.infra.LocalPki;
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.cli.SimMain;
 
@@ -28,7 +30,6 @@ import java.util.Optional;
  * listed with its pid in {@code <dir>/processes}, which {@code down} and {@code status} read.
  */
 public final class Background {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path dir;
 
@@ -55,14 +56,23 @@ public final class Background {
     }
 
     /**
-     * The cloud service (full JIT), on a free port; returns its URL once it is ready. Its Kafka user's settings go
-     * in its environment ({@code KAFKA_SASL_JAAS_CONFIG}...), not on its command line.
+     * The local CA and the cloud's server certificate, kept in the cloud's key folder ({@code cloud-keys/tls}):
+     * made on first use, then reused by every replica and restart.
+     */
+    public LocalPki cloudTls() {
+        return LocalPki.ensure(dir.resolve("cloud-keys").resolve("tls"));
+    }
+
+    /**
+     * The cloud service (full JIT), https only on a free port; returns its URL once it is ready. Its Kafka user's
+     * settings go in its environment ({@code KAFKA_SASL_JAAS_CONFIG}...), not on its command line.
      */
     public String startCloud(Path root, Map<String, String> infra) throws IOException, InterruptedException {
         int port = freePort();
-        String url = "http://127.0.0.1:" + port;
+        String url = "https://127.0.0.1:" + port;
+        LocalPki tls = cloudTls();
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "-XX:+UseParallelGC",
-                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.ssl-port=" + port, "-Dquarkus.http.port=" + freePort(), "-Dquarkus.http.host=127.0.0.1",
                 "-Dkafka.bootstrap.servers=" + infra.get("KAFKA_BOOTSTRAP_SERVERS"),
                 "-Dquarkus.datasource.jdbc.url=" + infra.get("QUARKUS_DATASOURCE_JDBC_URL"),
                 "-Dquarkus.datasource.reactive.url=" + infra.get("QUARKUS_DATASOURCE_REACTIVE_URL"),
@@ -71,8 +81,10 @@ public final class Background {
                 "-Dbulwark.cloud.key-dir=" + dir.resolve("cloud-keys"),
                 "-Dbulwark.storage.dir=" + dir.resolve("storage"), "-Dbulwark.storage.host=127.0.0.1", "-Dbulwark.storage.port=0",
                 "-jar", BulwarkSystem.cloudJar(root).toString()));
+        tls.quarkusConfig().forEach((key, value) -> command.add(command.size() - 2, "-D" + key + "=" + value));
         start("cloud", url, command, kafkaEnvironment(new UpEnv(infra), KafkaUser.CLOUD));
-        await("the cloud service", Duration.ofMinutes(2), () -> ready(url + "/q/health/ready"));
+        HttpClient trusting = CloudApi.httpClient(tls.caCertificate(), Duration.ofSeconds(2));
+        await("the cloud service", Duration.ofMinutes(2), () -> ready(trusting, url + "/q/health/ready"));
         return url;
     }
 
@@ -95,7 +107,7 @@ public final class Background {
                     "--home", homes.resolve(name).toString(), "--status-port", Integer.toString(port),
                     "--agent-hosts", Integer.toString(hosts), "--host-index", Integer.toString(host),
                     "--machines", up.require(UpEnv.MACHINES), "--scenario", up.require(UpEnv.SCENARIO),
-                    "--cloud", up.require(UpEnv.URL), "--kafka", up.require(UpEnv.KAFKA),
+                    "--cloud", up.require(UpEnv.URL), "--ca", up.require(UpEnv.CA), "--kafka", up.require(UpEnv.KAFKA),
                     "--subscription", up.require(UpEnv.SUBSCRIPTION), "--resource-group", up.require(UpEnv.RESOURCE_GROUP)));
             Path kafkaConfig = up.kafkaClientConfig(KafkaUser.AGENT);
             if (kafkaConfig != null) {
@@ -115,7 +127,7 @@ public final class Background {
         Path home = dir.resolve(name);
         Path agentJar = BulwarkSystem.agentJar(root);
         ProcessBuilder connect = new ProcessBuilder(java(), "-jar", agentJar.toString(), "connect", "--home", home.toString(),
-                "--cloud", up.require(UpEnv.URL), "--subscription", up.require(UpEnv.SUBSCRIPTION),
+                "--cloud", up.require(UpEnv.URL), "--ca", up.require(UpEnv.CA), "--subscription", up.require(UpEnv.SUBSCRIPTION),
                 "--resource-group", up.require(UpEnv.RESOURCE_GROUP), "--machine", name)
                 .redirectErrorStream(true).redirectOutput(log(name + "-connect").toFile());
         connect.environment().put(UpEnv.TOKEN, up.require(UpEnv.TOKEN)); // not an argument: ps shows arguments
@@ -225,9 +237,9 @@ public final class Background {
         return dir.resolve("logs").resolve(name + ".log");
     }
 
-    static boolean ready(String url) {
+    static boolean ready(HttpClient http, String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;

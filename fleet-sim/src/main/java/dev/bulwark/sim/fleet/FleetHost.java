@@ -10,10 +10,9 @@ import dev.bulwark.agent.host.AgentHost;
 import dev.bulwark.agent.host.AgentHostSettings;
 import dev.bulwark.agent.host.HostStats;
 import dev.bulwark.agent.host.MachinePartitions;
-import dev.bulwark.agent.identity.CloudRegistrar;
 import dev.bulwark.agent.identity.Connector;
 import dev.bulwark.agent.identity.RegistrationCredential;
-import dev.bulwark.agent.identity.FleetRegistrar;
+import dev.bulwark.agent.tls.PinnedCa;
 import dev.bulwark.infra.KafkaClientConfigs;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineIds;
@@ -49,11 +48,12 @@ public final class FleetHost implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FleetHost.class.getName());
 
     /**
+     * @param ca          the CA every machine pins for the cloud's TLS ({@code connect --ca}); null: the JVM's trust store
      * @param kafkaConfig the Kafka client settings file of the agents' user ({@code sasl.jaas.config}...); null: none
      * @param hosts       processes the fleet is split over; {@code hostIndex} is this one's, from 0
      * @param statusPort  of {@code GET /status}; 0 picks one
      */
-    public record Settings(Path home, URI cloud, String kafka, Path kafkaConfig, String subscription, String resourceGroup,
+    public record Settings(Path home, URI cloud, Path ca, String kafka, Path kafkaConfig, String subscription, String resourceGroup,
                            Scenario scenario, int machines, int hosts, int hostIndex, int statusPort, String onboardingToken) {
         @Override
         public String toString() {
@@ -113,9 +113,10 @@ public final class FleetHost implements AutoCloseable {
                 .boxed().toList();
         planned = indices.size();
         List<String> names = indices.stream().map(Scenario::machineName).toList();
-        RegistrationCredential credential = new RegistrationCredential.BearerToken(settings.onboardingToken());
-        Connector.Outcome outcome = new Connector(new CloudRegistrar(credential), new FleetRegistrar(credential)).connect(settings.home(),
-                Connector.Request.fleet(settings.cloud(), settings.subscription(), settings.resourceGroup(), names, List.of()));
+        PinnedCa ca = settings.ca() == null ? null : PinnedCa.fromFile(settings.ca());
+        Connector.Outcome outcome = new Connector(new RegistrationCredential.BearerToken(settings.onboardingToken()))
+                .connect(settings.home(), Connector.Request.fleet(settings.cloud(), settings.subscription(), settings.resourceGroup(),
+                        names, List.of()).withCloudCa(ca));
         if (!outcome.failures().isEmpty()) {
             throw new IOException(outcome.failures().size() + " machines could not connect, for example: "
                     + outcome.failures().get(0));

@@ -54,7 +54,7 @@ public final class PutWorkload {
         int limit = inFlight != null ? machines : (int) Math.min(machines, Math.round(rate * seconds));
         Semaphore window = new Semaphore(inFlight != null ? inFlight : Integer.MAX_VALUE);
         String extension = scenario.extension().name() + "-" + run;
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = api.http();
         Set<String> correlations = ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();
         ConcurrentHistogram responses = new ConcurrentHistogram(HIGHEST_MICROS, 3);
