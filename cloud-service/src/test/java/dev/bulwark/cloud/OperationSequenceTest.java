@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.cloud.support.Arm;
 import dev.bulwark.cloud.support.Bodies;
 import dev.bulwark.cloud.support.FakeFleet;
+import dev.bulwark.cloud.support.FakeMachine;
 import dev.bulwark.cloud.support.Packages;
+import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationKind;
+import dev.bulwark.model.ResultStatus;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +34,9 @@ import static org.awaitility.Awaitility.await;
  * Every operation the cloud sends a machine carries the next number of that machine's counter, whichever
  * request issued it (PUT, PATCH, upgradeExtensions, DELETE, a rollout chunk), and reaches Kafka in number
  * order, also when requests for one machine run at the same time: agents refuse an operation that is not
- * newer than the last they ran. Machines played by {@link FakeFleet}, on the real PostgreSQL and Kafka.
+ * newer than the last they ran. And the Failed answer an agent sends for a replayed copy of an operation
+ * that is final already changes nothing. Machines played by {@link FakeFleet} and {@link FakeMachine}, on
+ * the real PostgreSQL and Kafka.
  */
 @QuarkusTest
 class OperationSequenceTest {
@@ -93,6 +98,28 @@ class OperationSequenceTest {
                     LongStream.rangeClosed(1, requests + 2).boxed().toList());
             assertThat(sequences(fleet, "machine-1")).containsExactly(1L, 2L);
         }
+    }
+
+    @Test
+    void theRefusalOfAReplayedOperationThatIsAlreadyFinalChangesNothing() {
+        FakeMachine machine = FakeMachine.registered();
+        Response accepted = machine.putExtension("logs", Bodies.extension("1.0"));
+        String correlationId = accepted.header("x-ms-correlation-request-id");
+        ExtensionOperation operation = machine.awaitOperation(Arm.operationIdOf(accepted)).operation();
+        machine.send(machine.succeeded(operation));
+        await().atMost(PATIENCE).until(() -> "Succeeded".equals(machine.getExtension("logs").path("properties.provisioningState")));
+
+        // What an agent answers when a copy of this operation is sent to it again after newer ones ran.
+        machine.send(machine.result(operation, ResultStatus.Failed, ErrorCode.OperationReplayed.name(),
+                "The install of extension logs (operation " + operation.operationId() + ") was not run: ..."));
+        // Results of one machine share a partition: once a later result is applied, the refusal was handled too.
+        ExtensionLifecycleTest.installed(machine, "later", "1.0");
+
+        assertThat(machine.getExtension("logs").jsonPath().getString("properties.provisioningState")).isEqualTo("Succeeded");
+        assertThat(ExtensionLifecycleTest.eventsOf(machine, correlationId, 2)).extracting(e -> e.at("/status/value").asText())
+                .containsExactlyInAnyOrder("Started", "Succeeded");
+        assertThat(given().get(Arm.relative(accepted.header("Azure-AsyncOperation"))).jsonPath().getString("status"))
+                .isEqualTo("Succeeded");
     }
 
     /** A single request that issues one operation to {@code machine}, answered by the fake agent. */

@@ -126,7 +126,7 @@ public class OperationIssuer {
     }
 
     /** The rows of a batch, without its messages: they need the sequence numbers. */
-    static Prepared rows(List<Order> orders, Instant now) {
+    private static Prepared rows(List<Order> orders, Instant now) {
         List<ExtensionRow> inFlight = new ArrayList<>(orders.size());
         boolean[] created = new boolean[orders.size()];
         List<OperationRow> rows = new ArrayList<>(orders.size());
@@ -148,7 +148,7 @@ public class OperationIssuer {
      *
      * @param firstSequences each machine's first sequence number in this batch; its orders are numbered in list order
      */
-    List<OutboxRepository.Message> signedMessages(Prepared rows, List<Order> orders, Map<String, Long> firstSequences) {
+    private List<OutboxRepository.Message> signedMessages(Prepared rows, List<Order> orders, Map<String, Long> firstSequences) {
         Map<String, Long> nextSequence = new HashMap<>(firstSequences);
         List<ExtensionOperation> unsigned = new ArrayList<>(orders.size());
         for (int i = 0; i < orders.size(); i++) {
