@@ -1,5 +1,11 @@
 package dev.bulwark.cloud;
 
+import java.time.Instant;
+import java.time.Duration;
+import dev.bulwark.cloud.support.Tokens;
+import dev.bulwark.cloud.support.FakeMachine;
+import dev.bulwark.model.crypto.Ed25519;
+import dev.bulwark.model.auth.MachineTokens;
 import dev.bulwark.cloud.config.StorageConfig;
 import dev.bulwark.cloud.storage.StorageServer;
 import dev.bulwark.cloud.support.Http;
@@ -41,7 +47,7 @@ class StorageEndpointTest {
     void onlyStoredObjectsAreServedReadOnly() {
         String packageUrl = publish();
 
-        HttpResponse<byte[]> head = Http.send(HttpRequest.newBuilder(URI.create(packageUrl))
+        HttpResponse<byte[]> head = Http.send(HttpRequest.newBuilder(URI.create(packageUrl)).header("Authorization", Http.machineAuthorization())
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
         HttpResponse<byte[]> put = Http.send(HttpRequest.newBuilder(URI.create(packageUrl))
                 .PUT(HttpRequest.BodyPublishers.ofString("overwrite")).build());
@@ -62,6 +68,31 @@ class StorageEndpointTest {
             assertThat(response.headers().firstValue("x-ms-error-code")).as(path).contains("BlobNotFound");
         }
         assertThat(Http.get(base + "/catalog/catalog.json").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void storageServesOnlyRequestsSignedByARegisteredMachinesCurrentKey() {
+        String packageUrl = publish();
+        FakeMachine machine = FakeMachine.registered();
+        HttpResponse<byte[]> anonymous = Http.send(HttpRequest.newBuilder(URI.create(packageUrl)).GET().build());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("x-ms-error-code")).contains("NoAuthenticationInformation");
+        String byAnotherKey = MachineTokens.header(MachineTokens.mint(machine.machineId(), Ed25519.generate().getPrivate(),
+                MachineTokens.STORAGE, null, Instant.now()));
+        String expired = MachineTokens.header(MachineTokens.mint(machine.machineId(), machine.signingKeys.getPrivate(),
+                MachineTokens.STORAGE, null, Instant.now().minus(Duration.ofHours(1))));
+        String forRegistration = MachineTokens.header(MachineTokens.mint(machine.machineId(), machine.signingKeys.getPrivate(),
+                MachineTokens.REGISTRATION, null, Instant.now()));
+        for (String refused : List.of(byAnotherKey, expired, forRegistration, "Bearer " + Tokens.admin())) {
+            HttpResponse<byte[]> response = Http.send(HttpRequest.newBuilder(URI.create(packageUrl)).header("Authorization", refused)
+                    .GET().build());
+            assertThat(response.statusCode()).as(refused).isIn(401, 403);
+            assertThat(response.body().length).isLessThan(300);
+        }
+        HttpResponse<byte[]> signed = Http.send(HttpRequest.newBuilder(URI.create(packageUrl)).header("Authorization", machine.authorization())
+                .GET().build());
+        assertThat(signed.statusCode()).isEqualTo(200);
+        assertThat(signed.body()).isEqualTo(Packages.build(PUBLISHER, typeOf(packageUrl), "1.0"));
     }
 
     @Test
@@ -94,13 +125,15 @@ class StorageEndpointTest {
         String catalogUrl = storage.url() + "/catalog/catalog.json";
 
         for (String url : List.of(packageUrl, catalogUrl)) {
-            Response proxied = given().urlEncodingEnabled(false).get(throughPrivateEndpoint(url + "?sv=2024-01-01&sig=secret"));
+            Response proxied = given().urlEncodingEnabled(false).header("Authorization", Http.machineAuthorization())
+                    .get(throughPrivateEndpoint(url + "?sv=2024-01-01&sig=secret"));
             assertThat(proxied.statusCode()).as(url).isEqualTo(200);
             assertThat(proxied.asByteArray()).as(url).isEqualTo(Http.get(url).body());
             assertThat(proxied.header("Content-Length")).isEqualTo(Integer.toString(Http.get(url).body().length));
         }
         URI storageUri = URI.create(packageUrl);
-        assertThat(given().urlEncodingEnabled(false).get("/private-endpoint/" + storageUri.getRawAuthority() + storageUri.getRawPath()).asByteArray())
+        assertThat(given().urlEncodingEnabled(false).header("Authorization", Http.machineAuthorization())
+                .get("/private-endpoint/" + storageUri.getRawAuthority() + storageUri.getRawPath()).asByteArray())
                 .isEqualTo(Http.get(packageUrl).body());
     }
 

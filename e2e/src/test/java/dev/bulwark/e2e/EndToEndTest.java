@@ -262,7 +262,8 @@ class EndToEndTest {
         assertThat(cloud.getScheme()).isEqualTo("https");
         assertThat(storage.getScheme()).isEqualTo("https");
         assertThat(get(trusting, cloud.resolve("/q/health/ready")).statusCode()).isEqualTo(200);
-        assertThat(get(trusting, storage).statusCode()).isEqualTo(200);
+        // Answered over TLS; refused, since storage serves only requests a registered machine's key signed.
+        assertThat(get(trusting, storage).statusCode()).isEqualTo(401);
 
         assertThatThrownBy(() -> get(plain, URI.create("http://127.0.0.1:" + system.cloud().plainHttpPort() + "/q/health")))
                 .as("no plain-http listener").isInstanceOf(ConnectException.class);

@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -58,13 +59,27 @@ public final class PackageDownloader {
 
     private final HttpClient client;
     private final Settings settings;
+    private final Supplier<String> authorization;
 
     public PackageDownloader(HttpClient client, Settings settings) {
+        this(client, settings, () -> null);
+    }
+
+    private PackageDownloader(HttpClient client, Settings settings, Supplier<String> authorization) {
         if (settings.maxAttempts() < 1) {
             throw new IllegalArgumentException("maxAttempts must be 1 or more");
         }
         this.client = client;
         this.settings = settings;
+        this.authorization = authorization;
+    }
+
+    /**
+     * The same downloader, each request of which carries {@code authorization} (the {@code Authorization} header of
+     * the machine it downloads for; asked for only when a request is actually sent, since most are cache hits).
+     */
+    public PackageDownloader authorizedBy(Supplier<String> authorization) {
+        return new PackageDownloader(client, settings, authorization);
     }
 
     public static PackageDownloader withDefaults() {
@@ -139,7 +154,12 @@ public final class PackageDownloader {
     }
 
     private Catalog.Digest attempt(URI url, long limit, Path target) throws VerificationException, RetryableException {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(settings.idleTimeout()).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(settings.idleTimeout()).GET();
+        String header = authorization.get();
+        if (header != null) {
+            builder.header("Authorization", header);
+        }
+        HttpRequest request = builder.build();
         AtomicReference<FileSubscriber> body = new AtomicReference<>();
         CompletableFuture<HttpResponse<Catalog.Digest>> response = client.sendAsync(request, info -> {
             if (info.statusCode() != 200) {
@@ -155,6 +175,11 @@ public final class PackageDownloader {
         while (true) {
             try {
                 HttpResponse<Catalog.Digest> done = response.get(poll, TimeUnit.MILLISECONDS);
+                if (done.statusCode() == 401 || done.statusCode() == 403) {
+                    // Not retried: the same key would be refused again.
+                    throw new VerificationException(DownloadFailed, "storage refused this machine's signed request to "
+                            + redact(url) + " (HTTP " + done.statusCode() + ")");
+                }
                 if (done.statusCode() != 200) {
                     throw new RetryableException("HTTP " + done.statusCode());
                 }

@@ -1,5 +1,8 @@
 package dev.bulwark.agent.pkg;
 
+import java.time.Instant;
+import dev.bulwark.model.auth.MachineTokens;
+import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.extension.GateResult;
 import dev.bulwark.agent.extension.PackageGate;
 import dev.bulwark.agent.extension.PackageRequest;
@@ -264,7 +267,20 @@ public final class VerifyingPackageGate implements PackageGate, AutoCloseable {
         String pinned = pem == null ? "" : new String(pem, StandardCharsets.US_ASCII);
         PackageDownloader.Settings settings = base == null ? options.download() : options.download().withPrivateEndpoint(base);
         return downloaders.computeIfAbsent(new DownloaderKey(base == null ? "" : base.toString(), pinned),
-                key -> new PackageDownloader(clientFor(pem, key.pinnedCa()), settings));
+                key -> new PackageDownloader(clientFor(pem, key.pinnedCa()), settings)).authorizedBy(() -> machineToken(request));
+    }
+
+    /**
+     * Storage serves registered machines only: each download is signed by the machine it is for (the first of
+     * the machines that asked, when several wait for the same package), with a short-lived token.
+     */
+    private static String machineToken(PackageRequest request) {
+        try {
+            return MachineTokens.header(MachineTokens.mint(request.machineId(), new IdentityStore(request.machineHome()).signingKey(),
+                    MachineTokens.STORAGE, null, Instant.now()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the machine's key to sign a download: " + e.getMessage(), e);
+        }
     }
 
     /** Not on the pool: its threads wait for downloads, and the client needs threads of its own to deliver them. */

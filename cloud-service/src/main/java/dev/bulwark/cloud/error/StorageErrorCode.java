@@ -8,6 +8,10 @@ package dev.bulwark.cloud.error;
 public enum StorageErrorCode {
     /** No stored object at this path (also: any path that is not an object name, so nothing is listed or guessed). */
     BlobNotFound(404),
+    /** No {@code Authorization: Machine <token>}: storage serves registered machines only. */
+    NoAuthenticationInformation(401),
+    /** The machine token is malformed, expired, for another audience, or not signed by a registered machine's key. */
+    AuthenticationFailed(403),
     /** Storage is read-only over HTTP: GET and HEAD only. */
     UnsupportedHttpVerb(405),
     /** The private-endpoint route proxies this cloud's own storage account only, never another host. */

@@ -1,5 +1,6 @@
 package dev.bulwark.cloud.support;
 
+import dev.bulwark.model.auth.MachineTokens;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.model.AgentConfiguration;
 import dev.bulwark.model.AgentReport;
@@ -84,6 +85,12 @@ public final class FakeMachine {
                 .put(path()).then().statusCode(201).extract().jsonPath();
         cloudSigningKey = registered.getString("properties.cloudSigningKey");
         catalogSigningKeys = registered.getList("properties.catalogSigningKeys", String.class);
+    }
+
+    /** {@code Machine <token>} signed by this machine's key, for the storage endpoint. */
+    public String authorization() {
+        return MachineTokens.header(MachineTokens.mint(machineId(), signingKeys.getPrivate(), MachineTokens.STORAGE, null,
+                java.time.Instant.now()));
     }
 
     public String cloudSigningKey() {

@@ -31,8 +31,19 @@ public final class Http {
     private Http() {
     }
 
+    /** A GET signed as a registered machine, as agents download from storage. */
     public static HttpResponse<byte[]> get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", machineAuthorization()).GET().build());
+    }
+
+    /** {@code Machine <token>} of a machine registered for the tests' downloads, valid a few minutes. */
+    public static String machineAuthorization() {
+        return Downloader.INSTANCE.authorization();
+    }
+
+    /** Registered on first use (inside a test, where the API answers). */
+    private static final class Downloader {
+        static final FakeMachine INSTANCE = FakeMachine.registered();
     }
 
     public static HttpResponse<byte[]> send(HttpRequest request) {
@@ -51,7 +62,8 @@ public final class Http {
         try (Socket socket = connect(server)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write((method + " " + rawPath + " HTTP/1.1\r\nHost: " + server.getHost() + "\r\nConnection: close\r\n\r\n")
+            out.write((method + " " + rawPath + " HTTP/1.1\r\nHost: " + server.getHost() + "\r\nAuthorization: "
+                    + machineAuthorization() + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();

@@ -34,6 +34,8 @@ public final class MachineTokens {
     /** Audience of a re-registration signed by the machine's current key ({@code bulwark-agent identity rotate}). */
     public static final String REGISTRATION = "bulwark-registration";
     public static final String NEW_KEYS_CLAIM = "newKeys";
+    /** The {@code Authorization} scheme of machine tokens (not Bearer: they are not the API's principals' tokens). */
+    public static final String SCHEME = "Machine ";
     /** Long enough for a slow download's first byte, short enough that a leaked token is soon useless. */
     public static final Duration LIFETIME = Duration.ofMinutes(5);
     private static final int CLOCK_SKEW_SECONDS = 120;
@@ -70,6 +72,27 @@ public final class MachineTokens {
     /** The digest a re-registration binds: both new public keys, as sent in the registration body. */
     public static String newKeysDigest(String signingKey, String encryptionKey) {
         return Sha256.hex((signingKey + "\n" + encryptionKey).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The subject a token claims, not yet verified (to look up the key that must verify it), or null. */
+    public static String subjectOf(String token) {
+        try {
+            return new JwtConsumerBuilder().setSkipAllValidators().setDisableRequireSignature().setSkipSignatureVerification()
+                    .build().process(token).getJwtClaims().getSubject();
+        } catch (InvalidJwtException | MalformedClaimException e) {
+            return null;
+        }
+    }
+
+    /** The {@code Authorization} header value that carries a machine token. */
+    public static String header(String token) {
+        return SCHEME + token;
+    }
+
+    /** The token in an {@code Authorization: Machine <token>} header, or null. */
+    public static String fromHeader(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
+                ? authorization.substring(SCHEME.length()).trim() : null;
     }
 
     /**
