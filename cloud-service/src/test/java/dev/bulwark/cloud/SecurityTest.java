@@ -294,6 +294,24 @@ class SecurityTest {
         assertThat(Database.count(pool, "SELECT count(*) FROM machine WHERE name = '" + second.name + "'")).isZero();
     }
 
+    @Test
+    void aRolloutNeedsTheExtensionRightWhereItsTargetIsNotOnlyWhereTheRolloutLives() {
+        Packages.ensurePublished("1.0.0");
+        FakeMachine machine = FakeMachine.registered();
+        String admin = Tokens.of("rg-admin@bulwark.test", new Role("Azure Connected Machine Resource Administrator",
+                "/subscriptions/" + machine.subscription + "/resourceGroups/" + machine.resourceGroup));
+        String path = "/subscriptions/" + machine.subscription + "/resourceGroups/" + machine.resourceGroup
+                + "/providers/Bulwark.Fleet/extensionRollouts/everywhere?api-version=2026-12-01";
+        String body = "{\"location\":\"westeurope\",\"properties\":{\"operation\":\"Install\",\"whatIf\":true,"
+                + "\"extension\":{\"name\":\"logs\",\"properties\":{\"publisher\":\"" + Bodies.PUBLISHER + "\",\"type\":\""
+                + Bodies.TYPE + "\",\"typeHandlerVersion\":\"1.0.0\"}},\"target\":{\"scope\":\"%s\"}}}";
+        Answer subscriptionWide = call("PUT", path, admin, body.formatted("Subscription"));
+        assertThat(subscriptionWide.status()).as(subscriptionWide.body().toString()).isEqualTo(403);
+        assertThat(subscriptionWide.message()).contains("over scope '/subscriptions/" + machine.subscription + "'");
+        Answer ownGroup = call("PUT", path, admin, body.formatted("ResourceGroup"));
+        assertThat(ownGroup.status()).as(ownGroup.body().toString()).isEqualTo(200);
+    }
+
     private Answer activate(String path, String id, String code, String body) {
         return send(request("PUT", path + "?api-version=" + Arm.API_VERSION, null, body)
                 .header("x-bulwark-activation-id", id).header("x-bulwark-activation-code", code));

@@ -1,5 +1,11 @@
 package dev.bulwark.cloud.rest;
 
+import java.util.List;
+import dev.bulwark.model.OperationKind;
+import dev.bulwark.cloud.service.rollout.RolloutDefinition;
+import dev.bulwark.cloud.security.Caller;
+import dev.bulwark.cloud.security.ArmScopes;
+import dev.bulwark.cloud.security.ArmAuthorizationFilter;
 import dev.bulwark.cloud.security.ArmAction;
 import dev.bulwark.cloud.security.ArmActions;
 import dev.bulwark.cloud.security.CallerContext;
@@ -105,6 +111,7 @@ public class FleetResource {
         RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         var submission = RequestBodies.rollout(body);
+        authorizeTarget(subscriptionId, resourceGroupName, submission.definition());
         return rollouts.put(address, submission, request.requester())
                 .chain(rollout -> rollouts.status(rollout).map(status -> {
                     RolloutView view = RolloutView.of(rollout, submission.definition(), status);
@@ -121,6 +128,26 @@ public class FleetResource {
                             .header(ArmRequest.CORRELATION_HEADER, request.correlationId())
                             .build();
                 }));
+    }
+
+    /**
+     * A rollout acts on its target's machines, which may lie outside its resource group: the caller must be
+     * allowed the extension operation itself where the target is (the subscription, the resource group, or each
+     * listed machine), not only to write rollouts here.
+     */
+    private void authorizeTarget(String subscriptionId, String resourceGroup, RolloutDefinition definition) {
+        Caller.Principal principal = caller.principal();
+        String action = definition.operation() == OperationKind.DELETE ? ArmActions.EXTENSIONS_DELETE : ArmActions.EXTENSIONS_WRITE;
+        String subscription = ArmScopes.subscription(subscriptionId);
+        List<String> scopes = definition.target().scope() == RolloutDefinition.Scope.ResourceGroup
+                ? List.of(subscription + "/resourceGroups/" + resourceGroup)
+                : definition.target().machines().isEmpty() ? List.of(subscription)
+                : definition.target().machines().stream().map(id -> id.startsWith("/") ? id : subscription + "/" + id).toList();
+        for (String scope : scopes) {
+            if (principal.authorize(action, scope).isEmpty()) {
+                throw ArmAuthorizationFilter.forbidden(principal, action, scope);
+            }
+        }
     }
 
     @GET

@@ -119,7 +119,7 @@ public class ArmAuthorizationFilter {
         };
     }
 
-    static ApiException forbidden(Caller.Principal principal, String action, String scope) {
+    public static ApiException forbidden(Caller.Principal principal, String action, String scope) {
         return new ApiException(ArmErrorCode.AuthorizationFailed, "The client '" + principal.name() + "' with object id '"
                 + principal.principalId() + "' does not have authorization to perform action '" + action + "' over scope '"
                 + scope + "' or the scope is invalid. If access was recently granted, please refresh your credentials.");
