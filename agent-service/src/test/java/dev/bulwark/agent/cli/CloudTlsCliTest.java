@@ -26,7 +26,7 @@ class CloudTlsCliTest {
     Path home;
 
     private static Cli.Result connect(Path home, TestCloud cloud, String... extra) {
-        String[] base = {"connect", "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
+        String[] base = {"connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", cloud.url().toString(), "--subscription", TestCloud.SUBSCRIPTION,
                 "--resource-group", TestCloud.RESOURCE_GROUP};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
@@ -100,17 +100,17 @@ class CloudTlsCliTest {
 
     @Test
     void plainHttpIsRefusedUnlessTheDevelopmentFlagIsGiven() {
-        String[] plain = {"connect", "--cloud", "http://127.0.0.1:9", "-s", "s", "-g", "g", "-n", "web-01"};
+        String[] plain = {"connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", "http://127.0.0.1:9", "-s", "s", "-g", "g", "-n", "web-01"};
 
         Cli.Result refused = Cli.at(home, plain);
         assertThat(refused.exit()).isEqualTo(2);
         assertThat(refused.err()).contains("plain http").contains("--allow-plain-http");
 
-        Cli.Result pinnedPlain = Cli.at(home, "connect", "--cloud", "http://127.0.0.1:9", "--ca", TestTls.caFile().toString(),
+        Cli.Result pinnedPlain = Cli.at(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", "http://127.0.0.1:9", "--ca", TestTls.caFile().toString(),
                 "--allow-plain-http", "-s", "s", "-g", "g", "-n", "web-01");
         assertThat(pinnedPlain.exit()).as("a CA pins an https cloud only").isEqualTo(2);
 
-        Cli.Result allowed = Cli.at(home, "connect", "--cloud", "http://127.0.0.1:9", "--allow-plain-http",
+        Cli.Result allowed = Cli.at(home, "connect", "--token", TestCloud.ONBOARDING_TOKEN, "--cloud", "http://127.0.0.1:9", "--allow-plain-http",
                 "-s", "s", "-g", "g", "-n", "web-01");
         assertThat(allowed.exit()).as("accepted, then nothing answers on port 9").isEqualTo(1);
         assertThat(allowed.err()).contains("cannot reach the cloud");
