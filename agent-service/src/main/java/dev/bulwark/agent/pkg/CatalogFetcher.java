@@ -30,7 +30,7 @@ final class CatalogFetcher {
     }
 
     /** A catalog URL as fetched by one downloader. */
-    private record Source(PackageDownloader downloader, URI url) {
+    private record Source(Object route, URI url) {
     }
 
     private final Map<Source, CompletableFuture<Fetched>> catalogs = new ConcurrentHashMap<>();
@@ -42,7 +42,7 @@ final class CatalogFetcher {
 
     /** The catalog at {@code url}, fetched through {@code downloader}; fails with a {@link VerificationException}. */
     CompletableFuture<byte[]> fetch(PackageDownloader downloader, URI url, long minimumVersion) {
-        Source key = new Source(downloader, downloader.effectiveUrl(url));
+        Source key = new Source(downloader.route(), downloader.effectiveUrl(url));
         CompletableFuture<Fetched> mine = new CompletableFuture<>();
         CompletableFuture<Fetched> chosen = catalogs.compute(key, (k, known) -> reusable(known, minimumVersion) ? known : mine);
         if (chosen == mine) {

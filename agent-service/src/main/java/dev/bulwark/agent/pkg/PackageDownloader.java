@@ -60,18 +60,28 @@ public final class PackageDownloader {
     private final HttpClient client;
     private final Settings settings;
     private final Supplier<String> authorization;
+    private final PackageDownloader route;
 
     public PackageDownloader(HttpClient client, Settings settings) {
-        this(client, settings, () -> null);
+        this(client, settings, () -> null, null);
     }
 
-    private PackageDownloader(HttpClient client, Settings settings, Supplier<String> authorization) {
+    private PackageDownloader(HttpClient client, Settings settings, Supplier<String> authorization, PackageDownloader route) {
         if (settings.maxAttempts() < 1) {
             throw new IllegalArgumentException("maxAttempts must be 1 or more");
         }
         this.client = client;
         this.settings = settings;
         this.authorization = authorization;
+        this.route = route == null ? this : route;
+    }
+
+    /**
+     * What downloads through this downloader share whoever signs them (client, trust, private endpoint): the key
+     * under which machines share one download of a catalog.
+     */
+    public Object route() {
+        return route;
     }
 
     /**
@@ -79,7 +89,7 @@ public final class PackageDownloader {
      * the machine it downloads for; asked for only when a request is actually sent, since most are cache hits).
      */
     public PackageDownloader authorizedBy(Supplier<String> authorization) {
-        return new PackageDownloader(client, settings, authorization);
+        return new PackageDownloader(client, settings, authorization, route);
     }
 
     public static PackageDownloader withDefaults() {

@@ -36,6 +36,7 @@ final class PackageServer implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Map<String, Behaviour> routes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final java.util.Queue<String> authorizations = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<String> requestUris = new CopyOnWriteArrayList<>();
     /** Released at close, so stalled handlers end. */
     final CountDownLatch released = new CountDownLatch(1);
@@ -71,6 +72,11 @@ final class PackageServer implements AutoCloseable {
         return url(path);
     }
 
+    /** The {@code Authorization} header of every request so far ("null" when absent). */
+    java.util.List<String> authorizations() {
+        return java.util.List.copyOf(authorizations);
+    }
+
     int requests(String path) {
         AtomicInteger count = requests.get(path);
         return count == null ? 0 : count.get();
@@ -90,6 +96,7 @@ final class PackageServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         requestUris.add(exchange.getRequestURI().toString());
+        authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
         int attempt = requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
         Behaviour behaviour = routes.get(path);
         try {

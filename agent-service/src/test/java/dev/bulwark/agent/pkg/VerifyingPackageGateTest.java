@@ -1,5 +1,7 @@
 package dev.bulwark.agent.pkg;
 
+import dev.bulwark.model.auth.MachineTokens;
+import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.extension.GateResult;
 import dev.bulwark.agent.extension.PackageRequest;
 import dev.bulwark.agent.testing.TestTls;
@@ -31,6 +33,7 @@ import static dev.bulwark.agent.pkg.TestPackages.PUBLISHER;
 import static dev.bulwark.agent.pkg.TestPackages.PUBLISHER_KEY;
 import static dev.bulwark.agent.pkg.TestPackages.TYPE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -89,6 +92,15 @@ class VerifyingPackageGateTest {
         assertThat(results.get(0).manifest().installCommand()).isEqualTo("scripts/install.sh");
         assertThat(server.requests("/contoso-1.2.0.zip")).isEqualTo(1);
         assertThat(server.requests("/catalog.json")).isEqualTo(1);
+        // Each download is signed as one of the machines it is for, with that machine's key (storage checks it).
+        assertThat(server.authorizations()).hasSize(2).allSatisfy(header -> {
+            String token = MachineTokens.fromHeader(header);
+            assertThat(token).as(header).isNotNull();
+            String machine = MachineTokens.subjectOf(token);
+            Path home = tmp.resolve("machines").resolve(machine.substring(machine.lastIndexOf('/') + 1));
+            assertThatCode(() -> MachineTokens.verify(token, MachineTokens.STORAGE, subject -> publicKeyOf(home), Instant.now()))
+                    .doesNotThrowAnyException();
+        });
         assertThat(gate.verifier().extractions()).isEqualTo(1);
         assertThat(tmp.resolve("agent").resolve(VerifyingPackageGate.DOWNLOADS_DIR)).isEmptyDirectory();
     }
@@ -214,9 +226,18 @@ class VerifyingPackageGateTest {
         return AgentInstallHarness.fastDownloads();
     }
 
+    private static java.security.PublicKey publicKeyOf(Path home) {
+        try {
+            return dev.bulwark.model.crypto.Ed25519.decodePublic(new IdentityStore(home).ensureKeys().signing());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private Path machine(String name) throws Exception {
         Path home = Files.createDirectories(tmp.resolve("machines").resolve(name));
         new TrustStore(home).add(PUBLISHER_KEY.getPublic());
+        new IdentityStore(home).ensureKeys();
         return home;
     }
 
