@@ -240,6 +240,8 @@ public final class Demo {
         System.out.printf("  API:          %s%s?api-version=%s%n", api.baseUrl(), api.extensionPath(machine, EXTENSION), CloudApi.API_VERSION);
         System.out.printf("  Activity log: %s%s%n", api.baseUrl(), api.activityLogPath("resourceGroupName eq '" + RESOURCE_GROUP + "'"));
         System.out.printf("  TLS:          https only; the local CA is %s (curl --cacert %s ...)%n", ca, ca);
+        System.out.printf("  Token:        every call needs one: -H \"Authorization: Bearer $(./bulwark token --key-dir %s"
+                + " --principal you@example.com --role Reader)\" (docs/security.md)%n", work.resolve("cloud-keys"));
         System.out.printf("  Logs:         %s%n", work.resolve("logs"));
         System.out.printf("%nDemo finished in %d s.%n", (System.nanoTime() - started) / 1_000_000_000L);
     }

@@ -38,8 +38,15 @@ public final class TokenMain implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dir = keyDir != null ? keyDir : defaultKeyDir();
-        System.out.println(DevTokens.fromKeyDir(dir).mint(principal, roles.stream().map(r -> new DevTokens.Role(r.trim(), scope)).toList(),
-                expires));
+        DevTokens issuer;
+        try {
+            issuer = DevTokens.fromKeyDir(dir);
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            System.err.println("bulwark token: " + e.getMessage() + "; start the cloud first (./bulwark up, cloud or demo"
+                    + " --keep-running) or give --key-dir");
+            return 2;
+        }
+        System.out.println(issuer.mint(principal, roles.stream().map(r -> new DevTokens.Role(r.trim(), scope)).toList(), expires));
         System.err.println("principal " + principal + " (oid " + DevTokens.objectId(principal) + "), roles " + roles + " at " + scope
                 + ", valid " + expires);
         return 0;
