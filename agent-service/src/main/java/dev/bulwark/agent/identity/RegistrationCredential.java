@@ -1,5 +1,8 @@
 package dev.bulwark.agent.identity;
 
+import dev.bulwark.model.auth.MachineTokens;
+import dev.bulwark.model.auth.OnboardingSecretHeaders;
+
 import java.net.http.HttpRequest;
 
 /**
@@ -36,7 +39,7 @@ public sealed interface RegistrationCredential {
     record MachineSignature(String token) implements RegistrationCredential {
         @Override
         public void applyTo(HttpRequest.Builder request) {
-            request.header("Authorization", "Machine " + token);
+            request.header("Authorization", MachineTokens.header(token));
         }
 
         @Override
@@ -48,7 +51,7 @@ public sealed interface RegistrationCredential {
     record OnboardingSecret(String activationId, String code) implements RegistrationCredential {
         @Override
         public void applyTo(HttpRequest.Builder request) {
-            request.header("x-bulwark-activation-id", activationId).header("x-bulwark-activation-code", code);
+            request.header(OnboardingSecretHeaders.ACTIVATION_ID, activationId).header(OnboardingSecretHeaders.ACTIVATION_CODE, code);
         }
 
         @Override

@@ -4,6 +4,8 @@ import dev.bulwark.cloud.config.AuthConfig;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.cloud.repository.RoleAssignmentRepository;
+import dev.bulwark.model.auth.MachineTokens;
+import dev.bulwark.model.auth.OnboardingSecretHeaders;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -28,9 +30,6 @@ import java.util.List;
  * {@link ArmAction} or {@link PublicEndpoint} are refused: a new endpoint is closed until it says what it does.
  */
 public class ArmAuthorizationFilter {
-    static final String ACTIVATION_ID_HEADER = "x-bulwark-activation-id";
-    static final String ACTIVATION_CODE_HEADER = "x-bulwark-activation-code";
-    static final String MACHINE_SCHEME = "Machine ";
     private static final Logger LOG = Logger.getLogger(ArmAuthorizationFilter.class);
 
     @Inject
@@ -54,13 +53,14 @@ public class ArmAuthorizationFilter {
             throw new ApiException(ArmErrorCode.AuthorizationFailed, "This operation is not open to any caller.");
         }
         String authorization = request.getHeaderString("Authorization");
-        if (action.onboarding() && authorization != null && authorization.regionMatches(true, 0, MACHINE_SCHEME, 0, MACHINE_SCHEME.length())) {
-            context.set(new Caller.Machine(authorization.substring(MACHINE_SCHEME.length()).trim()), null);
+        String machineToken = MachineTokens.fromHeader(authorization);
+        if (action.onboarding() && machineToken != null) {
+            context.set(new Caller.Machine(machineToken), null);
             return Uni.createFrom().nullItem();
         }
-        String activationId = request.getHeaderString(ACTIVATION_ID_HEADER);
+        String activationId = request.getHeaderString(OnboardingSecretHeaders.ACTIVATION_ID);
         if (action.onboarding() && authorization == null && activationId != null) {
-            context.set(new Caller.Activation(activationId, request.getHeaderString(ACTIVATION_CODE_HEADER)), null);
+            context.set(new Caller.Activation(activationId, request.getHeaderString(OnboardingSecretHeaders.ACTIVATION_CODE)), null);
             return Uni.createFrom().nullItem();
         }
         return identities.getDeferredIdentity()

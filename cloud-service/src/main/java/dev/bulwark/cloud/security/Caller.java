@@ -30,7 +30,7 @@ public sealed interface Caller {
         }
     }
 
-    /** An onboarding secret: {@code x-bulwark-activation-id} and {@code x-bulwark-activation-code}. */
+    /** An onboarding secret ({@code OnboardingSecretHeaders}). */
     record Activation(String activationId, String code) implements Caller {
         @Override
         public String name() {

@@ -29,11 +29,6 @@ public class CallerContext {
         return allowedScopes;
     }
 
-    /** True when the caller may perform the checked action on {@code resourceId}. */
-    public boolean allows(String resourceId) {
-        return allowedScopes.stream().anyMatch(scope -> ArmScopes.contains(scope, resourceId));
-    }
-
     public Caller caller() {
         if (caller == null) {
             throw new IllegalStateException("no authenticated caller: the method lacks @ArmAction");

@@ -20,9 +20,4 @@ public record Grant(String action, String role, String scope) {
             throw new IllegalStateException("a stored authorization is not JSON", e);
         }
     }
-
-    /** Registrations made with an onboarding secret, not a principal's role. */
-    public static Grant onboardingSecret(String action, String secretId) {
-        return new Grant(action, "Onboarding secret", secretId);
-    }
 }

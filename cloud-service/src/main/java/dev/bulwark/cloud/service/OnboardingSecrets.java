@@ -3,7 +3,6 @@ package dev.bulwark.cloud.service;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
 import dev.bulwark.cloud.repository.OnboardingSecretRepository;
-import dev.bulwark.cloud.repository.OnboardingSecretRepository.Secret;
 import dev.bulwark.model.catalog.Sha256;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
