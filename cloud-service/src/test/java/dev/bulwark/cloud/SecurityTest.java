@@ -312,6 +312,29 @@ class SecurityTest {
         assertThat(ownGroup.status()).as(ownGroup.body().toString()).isEqualTo(200);
     }
 
+    @Test
+    void aRolloutsMachineListShowsOnlyTheMachinesTheCallerMayRead() {
+        Packages.ensurePublished("1.0.0");
+        FakeMachine mine = FakeMachine.registered();
+        FakeMachine other = FakeMachine.registered();
+        String owner = Tokens.of("owner@bulwark.test", new Role("Owner", "/subscriptions/" + mine.subscription));
+        String rollout = "/subscriptions/" + mine.subscription + "/resourceGroups/" + mine.resourceGroup
+                + "/providers/Bulwark.Fleet/extensionRollouts/listed";
+        String body = "{\"location\":\"westeurope\",\"properties\":{\"operation\":\"Install\",\"whatIf\":true,"
+                + "\"extension\":{\"name\":\"logs\",\"properties\":{\"publisher\":\"" + Bodies.PUBLISHER + "\",\"type\":\""
+                + Bodies.TYPE + "\",\"typeHandlerVersion\":\"1.0.0\"}},\"target\":{\"machines\":[\""
+                + mine.machineId() + "\",\"" + other.machineId() + "\"]}}}";
+        Answer created = call("PUT", rollout + "?api-version=2026-12-01", owner, body);
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(200);
+        String reader = Tokens.of("rg-reader@bulwark.test", new Role("Reader",
+                "/subscriptions/" + mine.subscription + "/resourceGroups/" + mine.resourceGroup));
+        Answer asReader = call("GET", rollout + "/machines?api-version=2026-12-01", reader, null);
+        assertThat(asReader.status()).isEqualTo(200);
+        assertThat(asReader.body().path("value").toString()).containsIgnoringCase(mine.name).doesNotContainIgnoringCase(other.name);
+        assertThat(call("GET", rollout + "/machines?api-version=2026-12-01", owner, null).body().path("value").toString())
+                .containsIgnoringCase(other.name);
+    }
+
     private Answer activate(String path, String id, String code, String body) {
         return send(request("PUT", path + "?api-version=" + Arm.API_VERSION, null, body)
                 .header("x-bulwark-activation-id", id).header("x-bulwark-activation-code", code));

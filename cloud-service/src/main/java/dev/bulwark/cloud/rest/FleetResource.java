@@ -139,10 +139,11 @@ public class FleetResource {
         Caller.Principal principal = caller.principal();
         String action = definition.operation() == OperationKind.DELETE ? ArmActions.EXTENSIONS_DELETE : ArmActions.EXTENSIONS_WRITE;
         String subscription = ArmScopes.subscription(subscriptionId);
-        List<String> scopes = definition.target().scope() == RolloutDefinition.Scope.ResourceGroup
-                ? List.of(subscription + "/resourceGroups/" + resourceGroup)
-                : definition.target().machines().isEmpty() ? List.of(subscription)
-                : definition.target().machines().stream().map(id -> id.startsWith("/") ? id : subscription + "/" + id).toList();
+        String group = subscription + "/resourceGroups/" + resourceGroup;
+        List<String> listed = definition.target().machines();
+        List<String> scopes = !listed.isEmpty()
+                ? listed.stream().map(m -> m.startsWith("/") ? m : group + "/providers/Microsoft.HybridCompute/machines/" + m).toList()
+                : List.of(definition.target().scope() == RolloutDefinition.Scope.Subscription ? subscription : group);
         for (String scope : scopes) {
             if (principal.authorize(action, scope).isEmpty()) {
                 throw ArmAuthorizationFilter.forbidden(principal, action, scope);
@@ -195,6 +196,8 @@ public class FleetResource {
         RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
         String[] states = machineFilter(filter);
         String after = skipToken == null || skipToken.isBlank() ? null : decodeToken(skipToken);
+        // A rollout's target may reach past its resource group: list only the machines the caller may read.
+        List<String> readable = caller.principal().allowedScopesWithin(ArmActions.MACHINES_READ, ArmScopes.subscription(subscriptionId));
         return rollouts.get(address).chain(rollout -> rollouts.machines(rollout, states[0], states[1], after, MACHINE_PAGE + 1))
                 .map(found -> {
                     boolean more = found.size() > MACHINE_PAGE;
@@ -202,7 +205,9 @@ public class FleetResource {
                     String next = more ? uri.getBaseUri().toString().replaceAll("/$", "") + uri.getPath()
                             + "?api-version=" + apiVersion + (filter == null ? "" : "&$filter=" + encode(filter))
                             + "&$skipToken=" + encodeToken(page.get(page.size() - 1).machineId()) : null;
-                    return new PagedList<>(page.stream().map(RolloutMachineView::of).toList(), next);
+                    return new PagedList<>(page.stream()
+                            .filter(m -> readable.stream().anyMatch(scope -> ArmScopes.contains(scope, m.machineId())))
+                            .map(RolloutMachineView::of).toList(), next);
                 });
     }
 
