@@ -87,14 +87,7 @@ public final class IdentityStore {
         if (existing != null) {
             return new MachineKeys(existing.signingPublic(), existing.encryptionPublic());
         }
-        KeyPair signing = Ed25519.generate();
-        KeyPair encryption = SealedBox.generateKeyPair();
-        Base64.Encoder b64 = Base64.getEncoder();
-        MachineKeyFile keys = new MachineKeyFile(b64.encodeToString(signing.getPrivate().getEncoded()),
-                b64.encodeToString(signing.getPublic().getEncoded()), b64.encodeToString(encryption.getPrivate().getEncoded()),
-                b64.encodeToString(encryption.getPublic().getEncoded()));
-        SecureFiles.writeAtomically(home.resolve(KEYS_FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(keys), durable);
-        return new MachineKeys(keys.signingPublic(), keys.encryptionPublic());
+        return newKeys(KEYS_FILE);
     }
 
     /**
@@ -103,14 +96,19 @@ public final class IdentityStore {
      */
     public MachineKeys prepareRotation() throws IOException {
         requireKeys();
+        return newKeys(NEXT_KEYS_FILE);
+    }
+
+    /** Fresh Ed25519 and X25519 pairs written to {@code file} (0600), their public halves returned. */
+    private MachineKeys newKeys(String file) throws IOException {
         KeyPair signing = Ed25519.generate();
         KeyPair encryption = SealedBox.generateKeyPair();
         Base64.Encoder b64 = Base64.getEncoder();
-        MachineKeyFile next = new MachineKeyFile(b64.encodeToString(signing.getPrivate().getEncoded()),
+        MachineKeyFile keys = new MachineKeyFile(b64.encodeToString(signing.getPrivate().getEncoded()),
                 b64.encodeToString(signing.getPublic().getEncoded()), b64.encodeToString(encryption.getPrivate().getEncoded()),
                 b64.encodeToString(encryption.getPublic().getEncoded()));
-        SecureFiles.writeAtomically(home.resolve(NEXT_KEYS_FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(next), durable);
-        return new MachineKeys(next.signingPublic(), next.encryptionPublic());
+        SecureFiles.writeAtomically(home.resolve(file), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(keys), durable);
+        return new MachineKeys(keys.signingPublic(), keys.encryptionPublic());
     }
 
     /** The cloud accepted the new keys: they replace the current ones (one atomic rename), and identity.json says so. */
