@@ -107,7 +107,8 @@ public final class UpMain {
                     rules.name(), agentHosts, real == 0 ? "" : ", real agents " + String.join(", ", realAgents));
             System.out.printf("Coordinates: %s (source it).  Try: ./bulwark sim run   Stop: ./bulwark down%n", ENV);
             System.out.printf("The API is https only, with a certificate of the local CA in $BULWARK_CA:%n"
-                    + "  . %s && curl --cacert \"$BULWARK_CA\" \"$BULWARK_URL/q/health\"%n", ENV);
+                    + "  . %s && curl --cacert \"$BULWARK_CA\" \"$BULWARK_URL/q/health\"%n"
+                    + "API calls need a token: $BULWARK_TOKEN (an administrator's, 24 h) or ./bulwark token (docs/security.md).%n", ENV);
             return 0;
         }
     }
