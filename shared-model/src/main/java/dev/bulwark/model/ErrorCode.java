@@ -16,8 +16,10 @@ public enum ErrorCode {
     LocalConfigurationInvalid,
     /** The package or its catalog failed verification; nothing of the package ran. */
     PackageVerificationFailed,
-    /** The extension handler ran and failed. */
+    /** The extension handler ran and failed (a command exited non-zero, or its status said error). */
     ExtensionHandlerFailed,
+    /** A handler command ran past the agent's handler timeout and was killed with its process tree. */
+    ExtensionHandlerTimedOut,
     /** The operation names an extension the machine does not have (update, upgrade). */
     ExtensionNotInstalled,
     /** Guest configuration is off locally (or the agent is in monitor mode). */

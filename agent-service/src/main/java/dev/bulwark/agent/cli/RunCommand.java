@@ -30,6 +30,15 @@ final class RunCommand implements Callable<Integer> {
             description = "How long a simulated handler takes (default: PT0.2S for one machine, PT0S for a fleet).")
     String handlerDuration;
 
+    @Option(names = "--handler", paramLabel = "auto|process|simulated",
+            description = "What runs extensions: process (the real handler protocol), simulated (no process), or auto"
+                    + " (the default: process for a home that is one machine, simulated for a fleet).")
+    String handler;
+
+    @Option(names = "--handler-timeout", paramLabel = "ISO-8601",
+            description = "How long one handler command may run before it is killed with its processes (default PT90M).")
+    String handlerTimeout;
+
     @Option(names = "--private-endpoint", paramLabel = "on|off|URL", arity = "0..1", fallbackValue = "on",
             description = "Download catalogs and packages through each machine's cloud URL (on, the value when"
                     + " none is given) or through URL, instead of straight from storage (off, the default).")
@@ -51,6 +60,8 @@ final class RunCommand implements Callable<Integer> {
         setIfGiven("bulwark.agent.sync-interval", syncInterval);
         setIfGiven("bulwark.agent.handler-duration", handlerDuration);
         setIfGiven("bulwark.agent.private-endpoint", privateEndpoint);
+        setIfGiven("bulwark.agent.handler", handler);
+        setIfGiven("bulwark.agent.handler-timeout", handlerTimeout);
         Quarkus.run(AgentApplication.class);
         return ExitCodes.OK;
     }

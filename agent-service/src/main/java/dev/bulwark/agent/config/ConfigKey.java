@@ -22,8 +22,12 @@ public enum ConfigKey {
     EXTENSIONS_ENABLED("extensions.enabled", ValueType.BOOLEAN, BooleanNode.TRUE,
             "false disables the extension manager: every extension operation fails, delete included;"
                     + " installed extensions are kept (those hosted by the manager stop)."),
+    EXTENSIONS_RUNASROOT("extensions.runasroot", ValueType.EXTENSION_LIST, emptyList(),
+            "Extensions whose handlers run as root when the agent does; every other extension runs as its own"
+                    + " unprivileged user (Bulwark's key; Arc runs every extension as root)."),
     EXTENSIONS_AGENT_CPULIMIT("extensions.agent.cpulimit", ValueType.PERCENT, IntNode.valueOf(5),
-            "CPU share (percent) the extension manager may use."),
+            "CPU share (percent of the machine) the extensions the manager runs may use together: a cgroup CPU quota"
+                    + " where the agent can create cgroups (bulwark-agent show says which mechanism is in force)."),
     GUESTCONFIGURATION_ENABLED("guestconfiguration.enabled", ValueType.BOOLEAN, BooleanNode.TRUE,
             "false disables the guest configuration agent (always off in monitor mode)."),
     GUESTCONFIGURATION_AGENT_CPULIMIT("guestconfiguration.agent.cpulimit", ValueType.PERCENT, IntNode.valueOf(5),

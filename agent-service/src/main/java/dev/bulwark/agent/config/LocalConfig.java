@@ -134,6 +134,17 @@ public final class LocalConfig {
                 bool(ConfigKey.EXTENSIONS_ENABLED), mode());
     }
 
+    /** True when the administrator lets this extension's handler run as root; never when the file is invalid. */
+    public boolean runsAsRoot(ExtensionId extension) {
+        return isValid() && ids(ConfigKey.EXTENSIONS_RUNASROOT).contains(extension);
+    }
+
+    /** The extensions' CPU share in percent of the machine (the default when the file is invalid). */
+    public int extensionCpuLimit() {
+        JsonNode value = isValid() ? value(ConfigKey.EXTENSIONS_AGENT_CPULIMIT) : ConfigKey.EXTENSIONS_AGENT_CPULIMIT.defaultValue();
+        return value.asInt();
+    }
+
     public String problemSummary() {
         return problems.isEmpty() ? null : "localconfig.json: " + String.join("; ", problems);
     }

@@ -1,5 +1,7 @@
 package dev.bulwark.agent.extension;
 
+import java.nio.file.Path;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,5 +20,15 @@ public interface ExtensionHandler {
      */
     default boolean needsOwnPackageCopy() {
         return false;
+    }
+
+    /**
+     * The machine's administrator turned the extension manager off ({@code enabled} false) or on again: stop the
+     * extensions the manager hosts, or start them again ({@link ExtensionHosting}); own-service extensions keep
+     * running. Called with the machine's installed extensions, never concurrently with that machine's operations
+     * finishing. The default has nothing running to stop: a simulated extension's state is only a label.
+     */
+    default void extensionManagerChanged(Path machineHome, String machineId, boolean enabled,
+                                         Collection<InstalledRecord> installed) {
     }
 }

@@ -27,7 +27,7 @@ public final class ExtensionHosting {
         return ownService(record) ? "Enabled" : "Stopped";
     }
 
-    static boolean ownService(InstalledRecord record) {
+    public static boolean ownService(InstalledRecord record) {
         if (record.ownService() != null) {
             return record.ownService();
         }

@@ -5,6 +5,7 @@ import dev.bulwark.agent.extension.ExtensionHandler;
 import dev.bulwark.agent.extension.PackageGate;
 import dev.bulwark.agent.extension.SimulatedExtensionHandler;
 import dev.bulwark.agent.files.SecureFiles;
+import dev.bulwark.agent.handler.ProcessExtensionHandler;
 import dev.bulwark.agent.pkg.VerifyingPackageGate;
 import dev.bulwark.model.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -81,6 +82,9 @@ public final class AgentHost implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final ScheduledExecutorService sync;
     private final PackageGate packageGate;
+    private final ExtensionHandler handler;
+    /** Stops and restarts hosted extensions when the manager is switched; only real handlers have processes to stop. */
+    private final ExtensionManagerWatch managerWatch;
     private final OperationHandler operations;
     private final GuestAssignmentHandler guest;
     private final Producer<byte[], byte[]> producer;
@@ -107,14 +111,22 @@ public final class AgentHost implements AutoCloseable {
         this.packageGate = settings.packageGate() != null ? settings.packageGate()
                 : AgentPlugins.packageGate(settings.home(), VerifyingPackageGate.Options.defaults()
                 .withPrivateEndpoint(settings.privateEndpoint()).withDurable(settings.durableState()));
-        ExtensionHandler handler = settings.extensionHandler() != null ? settings.extensionHandler()
+        boolean oneMachine = machines.size() == 1 && machines.values().iterator().next().home().equals(settings.home());
+        this.handler = settings.extensionHandler() != null ? settings.extensionHandler()
+                : runsRealHandlers(settings.handler(), oneMachine) ? new ProcessExtensionHandler(settings.handlerTimeout())
                 : new SimulatedExtensionHandler(handlerDuration, timers, workers);
+        this.managerWatch = handler instanceof ProcessExtensionHandler ? new ExtensionManagerWatch(handler) : null;
         this.operations = new OperationHandler(packageGate, handler, workers, settings.clock(),
                 new ReplayGuard(settings.operationMaxAge(), settings.clockSkew()), stats);
         this.guest = new GuestAssignmentHandler(settings.home(), settings.clock(), stats);
         this.producer = new KafkaProducer<>(producerProperties());
         this.reports = new ReportSender(producer, settings.syncInterval(), settings.clock(), stats, guest);
         this.consumerThread = new Thread(this::consume, "bulwark-agent-consumer");
+    }
+
+    /** Real handler processes for a home that is one machine (a real server), unless told otherwise. */
+    static boolean runsRealHandlers(AgentHostSettings.HandlerKind kind, boolean oneMachine) {
+        return kind == AgentHostSettings.HandlerKind.PROCESS || kind == AgentHostSettings.HandlerKind.AUTO && oneMachine;
     }
 
     /** Loads the machines under the home; fails when none is connected. */
@@ -132,7 +144,12 @@ public final class AgentHost implements AutoCloseable {
         running = true;
         consumerThread.start();
         long interval = settings.configCheckInterval().toMillis();
-        sync.scheduleWithFixedDelay(() -> reports.check(machines.values()), 0, interval, TimeUnit.MILLISECONDS);
+        sync.scheduleWithFixedDelay(() -> {
+            reports.check(machines.values());
+            if (managerWatch != null) {
+                managerWatch.check(machines.values());
+            }
+        }, 0, interval, TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, "agent " + hostId + " hosts " + machines.size() + " machine(s) from "
                 + settings.home() + ", Kafka " + settings.bootstrapServers() + ", private endpoint "
                 + settings.privateEndpoint());
@@ -326,6 +343,13 @@ public final class AgentHost implements AutoCloseable {
             }
         }
         workers.shutdown();
+        if (handler instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the extension handler: " + e);
+            }
+        }
         producer.close(Duration.ofSeconds(10));
     }
 

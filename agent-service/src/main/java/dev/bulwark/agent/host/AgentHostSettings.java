@@ -19,7 +19,9 @@ import java.util.Objects;
  * @param durableState     fsync state.json, protected settings and catalog history (off for throw-away simulated fleets)
  * @param packageGate      null: the real one ({@link dev.bulwark.agent.AgentPlugins#packageGate}); the host closes it
  * @param privateEndpoint  where the real gate downloads catalogs and packages from (ignored with {@code packageGate})
- * @param extensionHandler null: the simulated handler ({@code handlerDuration})
+ * @param extensionHandler null: the one {@code handler} names
+ * @param handler          which handler runs extensions when {@code extensionHandler} is null ({@link HandlerKind})
+ * @param handlerTimeout   how long one command of a real handler may run before it is killed; null: 90 minutes
  * @param operationMaxAge  an operation issued longer ago than this is refused ({@link ReplayGuard}); null: 24 hours
  * @param clockSkew        how far ahead of this machine's clock an operation's issuedAt may be; null: 5 minutes
  */
@@ -27,10 +29,20 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
                                 Duration configCheckInterval, Duration handlerDuration, boolean durableState,
                                 int maxPollRecords, PackageGate packageGate, PrivateEndpoint privateEndpoint,
                                 ExtensionHandler extensionHandler, Clock clock, Duration operationMaxAge,
-                                Duration clockSkew) {
+                                Duration clockSkew, HandlerKind handler, Duration handlerTimeout) {
 
     public static final Duration DEFAULT_OPERATION_MAX_AGE = Duration.ofHours(24);
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** Today's Linux VM agent allows a handler command 90 minutes. */
+    public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofMinutes(90);
+
+    /**
+     * Which handler runs extensions: real processes ({@code PROCESS}), the simulated one ({@code SIMULATED}), or
+     * by the home ({@code AUTO}: real for a home that is one machine, simulated for a fleet under machines/).
+     */
+    public enum HandlerKind {
+        AUTO, PROCESS, SIMULATED
+    }
 
     public AgentHostSettings {
         Objects.requireNonNull(home, "home");
@@ -43,6 +55,8 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
         clock = clock == null ? Clock.systemUTC() : clock;
         operationMaxAge = operationMaxAge == null ? DEFAULT_OPERATION_MAX_AGE : operationMaxAge;
         clockSkew = clockSkew == null ? DEFAULT_CLOCK_SKEW : clockSkew;
+        handler = handler == null ? HandlerKind.AUTO : handler;
+        handlerTimeout = handlerTimeout == null ? DEFAULT_HANDLER_TIMEOUT : handlerTimeout;
     }
 
     /** Names the Kafka settings without their values: {@code sasl.jaas.config} holds a password. */
@@ -51,7 +65,7 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
         return "AgentHostSettings[home=" + home + ", bootstrapServers=" + bootstrapServers + ", kafka=" + kafka.keySet()
                 + ", syncInterval=" + syncInterval + ", configCheckInterval=" + configCheckInterval + ", handlerDuration="
                 + handlerDuration + ", durableState=" + durableState + ", maxPollRecords=" + maxPollRecords
-                + ", privateEndpoint=" + privateEndpoint + "]";
+                + ", privateEndpoint=" + privateEndpoint + ", handler=" + handler + ", handlerTimeout=" + handlerTimeout + "]";
     }
 
     public static Builder builder(Path home, String bootstrapServers) {
@@ -74,6 +88,8 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
         private Clock clock;
         private Duration operationMaxAge;
         private Duration clockSkew;
+        private HandlerKind handler;
+        private Duration handlerTimeout;
 
         private Builder(Path home, String bootstrapServers) {
             this.home = home;
@@ -140,10 +156,20 @@ public record AgentHostSettings(Path home, String bootstrapServers, Map<String, 
             return this;
         }
 
+        public Builder handler(HandlerKind value) {
+            handler = value;
+            return this;
+        }
+
+        public Builder handlerTimeout(Duration value) {
+            handlerTimeout = value;
+            return this;
+        }
+
         public AgentHostSettings build() {
             return new AgentHostSettings(home, bootstrapServers, kafka, syncInterval, configCheckInterval,
                     handlerDuration, durableState, maxPollRecords, packageGate, privateEndpoint, extensionHandler, clock,
-                    operationMaxAge, clockSkew);
+                    operationMaxAge, clockSkew, handler, handlerTimeout);
         }
     }
 }

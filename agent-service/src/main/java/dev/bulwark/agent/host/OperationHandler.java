@@ -16,6 +16,7 @@ import dev.bulwark.model.DeadLetter;
 import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.ExtensionSpec;
+import dev.bulwark.model.InstanceView;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MessageFormatException;
 import dev.bulwark.model.OperationKind;
@@ -32,7 +33,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
@@ -212,7 +212,7 @@ public final class OperationHandler {
             return CompletableFuture.failedFuture(e);
         }
         HandlerInvocation invocation = new HandlerInvocation(machine.home(), machine.machineId(), operation.operationId(),
-                operation.kind(), extension, protectedSettings, packageDir(installed, gate));
+                operation.kind(), extension, protectedSettings, nextSettingsSequence(installed), installed, gate);
         return extensionHandler.run(invocation)
                 .exceptionally(error -> HandlerOutcome.failed("the handler crashed: " + error))
                 .thenComposeAsync(outcome -> {
@@ -226,12 +226,9 @@ public final class OperationHandler {
                 }, workers);
     }
 
-    /** The verified package of an install or upgrade; for an update or delete, the one installed before. */
-    private static Path packageDir(InstalledRecord installed, GateResult gate) {
-        if (gate != null) {
-            return gate.packageDir();
-        }
-        return installed == null || installed.packageDir() == null ? null : Path.of(installed.packageDir());
+    /** Every new configuration gets the next number (the handler protocol's {@code config/N.settings}). */
+    private static int nextSettingsSequence(InstalledRecord installed) {
+        return installed == null ? 0 : installed.settingsSequence() + 1;
     }
 
     /** New protected settings are opened from the operation; an update or upgrade without them reuses the stored ones. */
@@ -256,19 +253,22 @@ public final class OperationHandler {
         ExtensionOperation operation = task.operation();
         ExtensionSpec extension = operation.extension();
         if (!outcome.succeeded()) {
-            return done(task, Outcome.failed(ErrorCode.ExtensionHandlerFailed, "The handler of extension "
-                    + extension.id() + " failed: " + outcome.message(), outcome.message()), UnaryOperator.identity());
+            ErrorCode code = outcome.errorCode() == null ? ErrorCode.ExtensionHandlerFailed : outcome.errorCode();
+            String message = code == ErrorCode.PackageVerificationFailed ? outcome.message()
+                    : "The handler of extension " + extension.id() + " failed: " + outcome.message();
+            return done(task, Outcome.failed(code, message, outcome.message(), outcome.substatuses()),
+                    UnaryOperator.identity());
         }
         try {
             if (operation.kind() == OperationKind.DELETE) {
                 vault.delete(extension.name());
-                return done(task, Outcome.succeeded(outcome.message()), state -> state.without(extension.name()));
+                return done(task, Outcome.succeeded(outcome.message(), outcome.substatuses()), state -> state.without(extension.name()));
             }
             boolean hasProtected = protectedSettings != null;
             if (extension.protectedSettings() != null) {
                 vault.store(machine.machineId(), extension.name(), protectedSettings);
             }
-            int sequence = installed == null ? 0 : installed.settingsSequence() + 1;
+            int sequence = nextSettingsSequence(installed);
             InstalledRecord record = gate != null
                     ? new InstalledRecord(extension.name(), extension.publisher(), extension.type(), extension.version(),
                     sequence, hasProtected, clock.instant(), gate.manifest() == null ? null : gate.manifest().ownService(),
@@ -276,19 +276,29 @@ public final class OperationHandler {
                     // An update reconfigures what is installed: version and package stay what was verified.
                     : new InstalledRecord(extension.name(), installed.publisher(), installed.type(), installed.version(),
                     sequence, hasProtected, clock.instant(), installed.ownService(), installed.packageDir());
-            return done(task, Outcome.succeeded(outcome.message()), state -> state.withInstalled(record));
+            return done(task, Outcome.succeeded(outcome.message(), outcome.substatuses()), state -> state.withInstalled(record));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private record Outcome(ResultStatus status, ErrorCode errorCode, String message, String statusMessage) {
+    /** How an operation ended; {@code substatuses} are what a real handler reported about itself. */
+    private record Outcome(ResultStatus status, ErrorCode errorCode, String message, String statusMessage,
+                           List<InstanceView.Status> substatuses) {
         static Outcome succeeded(String message) {
-            return new Outcome(ResultStatus.Succeeded, null, message, message);
+            return succeeded(message, List.of());
+        }
+
+        static Outcome succeeded(String message, List<InstanceView.Status> substatuses) {
+            return new Outcome(ResultStatus.Succeeded, null, message, message, substatuses);
         }
 
         static Outcome failed(ErrorCode code, String message, String statusMessage) {
-            return new Outcome(ResultStatus.Failed, code, message, statusMessage);
+            return failed(code, message, statusMessage, List.of());
+        }
+
+        static Outcome failed(ErrorCode code, String message, String statusMessage, List<InstanceView.Status> substatuses) {
+            return new Outcome(ResultStatus.Failed, code, message, statusMessage, substatuses);
         }
     }
 
@@ -316,12 +326,11 @@ public final class OperationHandler {
         ExtensionSpec extension = operation.extension();
         Instant now = clock.instant();
         boolean succeeded = outcome.status() == ResultStatus.Succeeded;
-        dev.bulwark.model.InstanceView view = new dev.bulwark.model.InstanceView(extension.name(),
-                extension.publisher() + "." + extension.type(), extension.version(),
-                new dev.bulwark.model.InstanceView.Status(
+        InstanceView view = new InstanceView(extension.name(), extension.publisher() + "." + extension.type(),
+                extension.version(), new InstanceView.Status(
                         succeeded ? "ProvisioningState/succeeded" : "ProvisioningState/failed/" + outcome.errorCode(),
                         succeeded ? "Info" : "Error", succeeded ? "Provisioning succeeded" : "Provisioning failed",
-                        outcome.statusMessage(), now));
+                        outcome.statusMessage(), now), outcome.substatuses());
         OperationResult result = MessageSigner.sign(new OperationResult(OperationResult.SCHEMA_VERSION,
                 operation.operationId(), machine.machineId(), extension.name(), operation.kind(), outcome.status(),
                 outcome.errorCode() == null ? null : outcome.errorCode().name(), outcome.message(), view,

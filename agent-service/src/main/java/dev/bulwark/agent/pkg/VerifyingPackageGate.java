@@ -188,7 +188,7 @@ public final class VerifyingPackageGate implements PackageGate, AutoCloseable {
                         + entry.label() + " into " + dir + ": " + e.getMessage(), e));
             }
         }
-        return GateResult.verified(dir, verified.manifest(), listed.entry().label() + " is listed in catalog version "
+        return GateResult.verified(dir, verified.manifest(), listed.entry(), listed.entry().label() + " is listed in catalog version "
                 + listed.catalog().version() + " (signed by key " + TrustedKeys.shortId(listed.catalog().keyId())
                 + ") and its ZIP and files match");
     }

@@ -48,6 +48,8 @@ public class AgentHostLifecycle {
                 .syncInterval(config.syncInterval())
                 .configCheckInterval(config.configCheckInterval())
                 .handlerDuration(config.handlerDuration().orElse(null))
+                .handler(handlerKind(config.handler()))
+                .handlerTimeout(config.handlerTimeout())
                 .durableState(config.durableState())
                 .maxPollRecords(config.maxPollRecords())
                 .operationMaxAge(config.operationMaxAge())
@@ -70,6 +72,14 @@ public class AgentHostLifecycle {
         AgentHost running = host;
         if (running != null) {
             running.close();
+        }
+    }
+
+    private static AgentHostSettings.HandlerKind handlerKind(String value) {
+        try {
+            return AgentHostSettings.HandlerKind.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bulwark.agent.handler is '" + value + "'; expected auto, process or simulated", e);
         }
     }
 

@@ -29,6 +29,17 @@ public interface AgentRuntimeConfig {
     /** How long a simulated handler takes; absent: 200 ms for one machine, 0 for a fleet. */
     Optional<Duration> handlerDuration();
 
+    /**
+     * Which handler runs extensions: {@code process} (real handler processes), {@code simulated}, or
+     * {@code auto}: real for a home that is one machine, simulated for a fleet.
+     */
+    @WithDefault("auto")
+    String handler();
+
+    /** How long one handler command may run before it is killed with its process tree ({@code ExtensionHandlerTimedOut}). */
+    @WithDefault("PT90M")
+    Duration handlerTimeout();
+
     /** fsync state and settings files; turn off for throw-away simulated fleets. */
     @WithDefault("true")
     boolean durableState();

@@ -72,10 +72,35 @@ public final class TestStorage implements AutoCloseable {
 
     /** The package of publisher/type/version, built and listed in a new catalog version on first use. */
     public synchronized PackageRef publish(String publisher, String type, String version, boolean ownService) {
+        return publish(publisher, type, version, () -> build(publisher, type, version, ownService));
+    }
+
+    /**
+     * The test handler (src/test/resources/test-handler: a real handler process that does what its settings
+     * ask), packed as publisher/type/version and listed in a new catalog version on first use.
+     */
+    public synchronized PackageRef publishTestHandler(String publisher, String type, String version, boolean ownService) {
+        return publish(publisher, type, version, () -> {
+            Path source = Files.createDirectories(work.resolve("handler_" + publisher + "_" + type + "_" + version));
+            Path bin = Files.createDirectories(source.resolve("bin"));
+            Files.copy(Path.of("src/test/resources/test-handler/bin/handler"), bin.resolve("handler"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(bin.resolve("handler"), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.writeString(source.resolve("HandlerManifest.json"), manifest("bin/handler", ownService));
+            return PackageBuilder.pack(source, PackageIdentity.of(publisher, type, version), work.resolve(
+                    "handler_" + publisher + "_" + type + "_" + version + ".zip")).zip();
+        });
+    }
+
+    private interface Build {
+        Path zip() throws Exception;
+    }
+
+    private PackageRef publish(String publisher, String type, String version, Build build) {
         String path = packagePath(publisher, type, version);
         if (!objects.containsKey(path)) {
             try {
-                Path zip = build(publisher, type, version, ownService);
+                Path zip = build.zip();
                 Catalog.PackageEntry entry = PackageInspector.listUnchecked(zip);
                 objects.put(path, Files.readAllBytes(zip));
                 entries.add(entry);
@@ -136,17 +161,21 @@ public final class TestStorage implements AutoCloseable {
 
     private Path build(String publisher, String type, String version, boolean ownService) throws Exception {
         Path source = Files.createDirectories(work.resolve(publisher + "_" + type + "_" + version));
-        Files.writeString(source.resolve("HandlerManifest.json"), """
-                [{"version": 1.0, "handlerManifest": {
-                  "installCommand": "bin/handler.sh install", "uninstallCommand": "bin/handler.sh uninstall",
-                  "updateCommand": "bin/handler.sh update", "enableCommand": "bin/handler.sh enable",
-                  "disableCommand": "bin/handler.sh disable", "ownService": %s}}]
-                """.formatted(ownService));
+        Files.writeString(source.resolve("HandlerManifest.json"), manifest("bin/handler.sh", ownService));
         Path bin = Files.createDirectories(source.resolve("bin"));
         Files.writeString(bin.resolve("handler.sh"), "#!/bin/sh\necho \"" + type + " " + version + " $1\"\n");
         Files.setPosixFilePermissions(bin.resolve("handler.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
         return PackageBuilder.pack(source, PackageIdentity.of(publisher, type, version), work.resolve(
                 publisher + "_" + type + "_" + version + ".zip")).zip();
+    }
+
+    private static String manifest(String program, boolean ownService) {
+        return """
+                [{"version": 1.0, "handlerManifest": {
+                  "installCommand": "%1$s install", "uninstallCommand": "%1$s uninstall",
+                  "updateCommand": "%1$s update", "enableCommand": "%1$s enable",
+                  "disableCommand": "%1$s disable", "ownService": %2$s}}]
+                """.formatted(program, ownService);
     }
 
     private void serve(HttpExchange exchange) throws IOException {

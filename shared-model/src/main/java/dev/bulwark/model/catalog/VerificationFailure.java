@@ -62,6 +62,11 @@ public enum VerificationFailure {
     ArchiveTooManyEntries,
     /** Decompression produced far more bytes than it read (zip bomb). */
     ArchiveRatioTooHigh,
+    /**
+     * A verified package file changed (or went missing) between verification and a handler command that
+     * would have run it: the agent hashes the files again before every command.
+     */
+    PackageModifiedAfterVerification,
     /** Writing the verified files failed (disk full, permissions); nothing was left extracted. */
     ExtractionFailed,
 
