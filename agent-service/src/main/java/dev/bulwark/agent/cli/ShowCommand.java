@@ -3,9 +3,11 @@ package dev.bulwark.agent.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.agent.AgentHome;
 import dev.bulwark.agent.AgentVersion;
+import dev.bulwark.agent.config.ConfigKey;
 import dev.bulwark.agent.config.LocalConfig;
 import dev.bulwark.agent.config.LocalConfigStore;
 import dev.bulwark.agent.extension.StateStore;
+import dev.bulwark.agent.handler.ExtensionCgroups;
 import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.identity.MachineIdentity;
 import dev.bulwark.agent.pkg.TrustStore;
@@ -38,6 +40,9 @@ final class ShowCommand implements Callable<Integer> {
         String catalogKeys = catalogKeys(home);
         String tlsTrust = tlsTrust(home, identity);
         long simulated = simulatedMachines(home);
+        int cpuLimit = config.value(ConfigKey.EXTENSIONS_AGENT_CPULIMIT).asInt();
+        // What the agent would use; show creates no cgroup.
+        String cpuMechanism = ExtensionCgroups.probe(ExtensionCgroups.machineKey(home));
         if (common.json()) {
             ObjectNode body = Json.MAPPER.createObjectNode();
             body.put("agentVersion", AgentVersion.VERSION).put("home", home.toString())
@@ -50,8 +55,9 @@ final class ShowCommand implements Callable<Integer> {
             body.put("cloudCaFingerprint", pinnedFingerprint(home)).put("tlsTrust", tlsTrust);
             body.put("configMode", config.isValid() ? config.mode().spelling() : null)
                     .put("configurationError", config.problemSummary())
-                    .put("extensionsEnabled", config.rules().extensionsEnabled())
-                    .put("installedExtensions", installed).put("simulatedMachines", simulated)
+                    .put("extensionsEnabled", config.rules().extensionsEnabled());
+            body.putObject("cpuLimit").put("percent", cpuLimit).put("mechanism", cpuMechanism);
+            body.put("installedExtensions", installed).put("simulatedMachines", simulated)
                     .put("catalogSigningKeys", catalogKeys);
             common.printJson(body);
             return ExitCodes.OK;
@@ -72,6 +78,7 @@ final class ShowCommand implements Callable<Integer> {
         out.println(ConfigFormat.line("Configuration mode", config.isValid() ? config.mode().spelling()
                 : "invalid configuration: " + config.problemSummary()));
         out.println(ConfigFormat.line("Extension manager", config.rules().extensionsEnabled() ? "enabled" : "disabled"));
+        out.println(ConfigFormat.line("Extension CPU limit", cpuLimit + "% (" + cpuMechanism + ")"));
         out.println(ConfigFormat.line("Catalog signing keys", catalogKeys + " (bulwark-agent package trust list)"));
         out.println(ConfigFormat.line("Installed extensions", String.valueOf(installed)));
         if (simulated > 0) {

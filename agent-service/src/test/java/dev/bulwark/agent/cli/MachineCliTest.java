@@ -3,6 +3,7 @@ package dev.bulwark.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.agent.extension.InstalledRecord;
 import dev.bulwark.agent.extension.StateStore;
+import dev.bulwark.agent.handler.ExtensionCgroups;
 import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.identity.KeyFingerprint;
 import dev.bulwark.agent.identity.MachineIdentity;
@@ -85,6 +86,25 @@ class MachineCliTest {
         Cli.Result other = connect("--machine", "web-02");
         assertThat(other.exit()).isEqualTo(1);
         assertThat(other.err()).contains("already connected as " + TestCloud.machineId("web-01"));
+    }
+
+    @Test
+    void showSaysTheExtensionCpuLimitAndHowItIsEnforcedWithoutCreatingACgroup() throws IOException {
+        String mechanism = ExtensionCgroups.probe(ExtensionCgroups.machineKey(home));
+
+        assertThat(Cli.at(home, "show").out()).contains(ConfigFormat.line("Extension CPU limit", "5% (" + mechanism + ")") + "\n");
+        assertThat(Cli.at(home, "config", "set", "extensions.agent.cpulimit", "20").exit()).isZero();
+        assertThat(Cli.at(home, "show").out()).contains(ConfigFormat.line("Extension CPU limit", "20% (" + mechanism + ")") + "\n");
+        JsonNode shown = Json.MAPPER.readTree(Cli.at(home, "show", "--json").out());
+        assertThat(shown.at("/cpuLimit/percent").asInt()).isEqualTo(20);
+        assertThat(shown.at("/cpuLimit/mechanism").asText()).isEqualTo(mechanism);
+
+        java.util.regex.Matcher group = java.util.regex.Pattern.compile("^cgroup v[12] \\S+ \\((.+)\\)$").matcher(mechanism);
+        if (group.matches()) {
+            assertThat(Path.of(group.group(1))).as("show only probes").doesNotExist();
+        } else {
+            assertThat(mechanism).startsWith("none: ");
+        }
     }
 
     @Test
