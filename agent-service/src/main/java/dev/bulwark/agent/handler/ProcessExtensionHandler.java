@@ -251,14 +251,9 @@ public final class ProcessExtensionHandler implements ExtensionHandler, AutoClos
 
     /** The extension's group in the machine's CPU-capped cgroup; the cap follows the local config at every use. */
     private ExtensionCgroups.Group groupOf(Path machineHome, String machineId, LocalConfig config, ExtensionId id) throws IOException {
-        ExtensionCgroups machine = cgroups.computeIfAbsent(machineHome, home -> ExtensionCgroups.detect(machineKey(machineId)));
+        ExtensionCgroups machine = cgroups.computeIfAbsent(machineHome, home -> ExtensionCgroups.detect(ExtensionCgroups.machineKey(home)));
         machine.applyCpuLimit(config.extensionCpuLimit());
         return machine.group(id.dotted());
-    }
-
-    /** What `show` and the cgroup path call a machine: short, stable, safe in a file name. */
-    public static String machineKey(String machineId) {
-        return Sha256.hex(machineId.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
     }
 
     /** One version of one extension on one machine, ready to run its commands. */

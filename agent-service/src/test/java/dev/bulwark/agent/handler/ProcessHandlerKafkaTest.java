@@ -49,8 +49,9 @@ class ProcessHandlerKafkaTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         fleet.close();
+        removeCgroups(fleet);
     }
 
     @Test
@@ -71,7 +72,7 @@ class ProcessHandlerKafkaTest {
         Path handler = folders.packageDir().resolve("bin/handler");
         assertThat(Files.getPosixFilePermissions(handler)).doesNotContain(PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
-        assertThat(Json.tree(Files.readAllBytes(folders.environmentFile())).at("/0/handlerEnvironment/statusFolder").asText())
+        assertThat(Json.MAPPER.readTree(Files.readAllBytes(folders.environmentFile())).at("/0/handlerEnvironment/statusFolder").asText())
                 .isEqualTo(folders.statusDir().toString());
         assertThat(Files.readString(folders.commandLogDir().resolve("CommandExecution.log")))
                 .contains("install (bin/handler install)").contains("enable (bin/handler enable)").contains("exit code 0");
@@ -144,7 +145,7 @@ class ProcessHandlerKafkaTest {
     }
 
     @Test
-    void anUpgradeRunsTheCommandsInTheProtocolsOrder() {
+    void anUpgradeRunsTheCommandsInTheProtocolsOrder() throws IOException {
         assertThat(run("proc-0006", OperationKind.INSTALL, "Upgraded", "1.0", Json.MAPPER.createObjectNode(), null).status())
                 .isEqualTo(ResultStatus.Succeeded);
 
@@ -247,6 +248,15 @@ class ProcessHandlerKafkaTest {
         try (Stream<Path> machines = Files.list(fleet.home.resolve("machines"))) {
             for (Path machine : (Iterable<Path>) machines::iterator) {
                 fleet.cli(machine.getFileName().toString(), "config", "set", "extensions.agent.cpulimit", "100");
+            }
+        }
+    }
+
+    /** The machines' cgroups outlive the test's folders: remove them (they are empty once every process is gone). */
+    static void removeCgroups(FleetHarness fleet) throws IOException {
+        try (Stream<Path> machines = Files.list(fleet.home.resolve("machines"))) {
+            for (Path machine : (Iterable<Path>) machines::iterator) {
+                ExtensionCgroups.detect(ExtensionCgroups.machineKey(machine)).removeMachineGroup();
             }
         }
     }
