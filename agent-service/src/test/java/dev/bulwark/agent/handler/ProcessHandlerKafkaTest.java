@@ -50,8 +50,8 @@ class ProcessHandlerKafkaTest {
 
     @AfterAll
     static void stop() throws IOException {
-        fleet.close();
         removeCgroups(fleet);
+        fleet.close();
     }
 
     @Test
