@@ -176,6 +176,18 @@ class PackagePublishingTest {
                 "bin/handler.sh", script, "../../etc/cron.d/evil", script))), 400, "UnsafeArchiveEntry");
         assertRefused(Packages.upload(PUBLISHER, type, "1.0", zipOf(Map.of("bin/handler.sh", script))), 400,
                 "HandlerManifestInvalid");
+        Response shell = Packages.upload(PUBLISHER, type, "1.0", zipOf(Map.of("HandlerManifest.json",
+                Packages.MANIFEST.replace("bin/handler.sh enable", "sh -c bin/handler.sh").getBytes(StandardCharsets.UTF_8),
+                "bin/handler.sh", script)));
+        assertRefused(shell, 400, "HandlerManifestInvalid");
+        assertThat(shell.jsonPath().getString("error.message"))
+                .contains("enableCommand runs 'sh', which is not a file in the package").doesNotContain(".incoming");
+        Response outside = Packages.upload(PUBLISHER, type, "1.0", zipOf(Map.of("HandlerManifest.json",
+                Packages.MANIFEST.replace("bin/handler.sh install", "../x install").getBytes(StandardCharsets.UTF_8),
+                "bin/handler.sh", script, "x", script)));
+        assertRefused(outside, 400, "HandlerManifestInvalid");
+        assertThat(outside.jsonPath().getString("error.message"))
+                .contains("installCommand runs '../x', which climbs out of the package");
         assertRefused(Packages.upload(PUBLISHER, type, "1.1", Packages.build(PUBLISHER, type, "1.0")), 400,
                 "PackageIdentityInvalid");
         assertRefused(Packages.upload(PUBLISHER, type, "1.0", "not a zip".getBytes(StandardCharsets.UTF_8)), 400,

@@ -66,6 +66,9 @@ public final class Demo {
             if (published.status() / 100 != 2) {
                 throw new IllegalStateException("publishing answered " + published.status() + ": " + published.body());
             }
+            say("Publishing " + ExtensionPublisher.RUN_SCRIPT_PUBLISHER + "/" + ExtensionPublisher.RUN_SCRIPT_TYPE + " "
+                    + ExtensionPublisher.RUN_SCRIPT_VERSION + " from examples/extensions/run-script (not installed by the demo)...");
+            ExtensionPublisher.publishRunScript(api, root, work.resolve("packages"));
 
             say("Connecting " + machines + " simulated machines (each gets its own keys, local config and state)...");
             cli.runOrThrow("connect", "--home", fleetHome.toString(), "--token", api.token(), "--cloud", api.baseUrl(),

@@ -27,4 +27,25 @@ public final class ExtensionPublisher {
     public static Path logShipper(Path checkout) {
         return checkout.resolve("examples/extensions/log-shipper");
     }
+
+    /** The second example, like Azure's Custom Script: published as Bulwark.Examples/RunScript 1.0.0. */
+    public static Path runScript(Path checkout) {
+        return checkout.resolve("examples/extensions/run-script");
+    }
+
+    public static final String RUN_SCRIPT_PUBLISHER = "Bulwark.Examples";
+    public static final String RUN_SCRIPT_TYPE = "RunScript";
+    public static final String RUN_SCRIPT_VERSION = "1.0.0";
+
+    /** Publishes {@link #runScript} as Bulwark.Examples/RunScript 1.0.0; fails unless the cloud accepts it. */
+    public static CloudApi.Response publishRunScript(CloudApi api, Path checkout, Path workDir)
+            throws IOException, VerificationException {
+        CloudApi.Response published = publish(api, runScript(checkout), RUN_SCRIPT_PUBLISHER, RUN_SCRIPT_TYPE,
+                RUN_SCRIPT_VERSION, workDir);
+        if (published.status() / 100 != 2) {
+            throw new IllegalStateException("publishing " + RUN_SCRIPT_PUBLISHER + "/" + RUN_SCRIPT_TYPE + " "
+                    + RUN_SCRIPT_VERSION + " answered " + published.status() + ": " + published.body());
+        }
+        return published;
+    }
 }

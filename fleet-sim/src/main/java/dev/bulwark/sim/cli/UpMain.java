@@ -45,7 +45,7 @@ public final class UpMain {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true, description = "Start Kafka, PostgreSQL, the cloud, a host of"
-            + " simulated machines and real agents in the background; publish the example extension; write .bulwark/up.env.")
+            + " simulated machines and real agents in the background; publish the example extensions; write .bulwark/up.env.")
     static final class Up implements Callable<Integer> {
         @Option(names = "--machines", description = "Simulated machines, sim-000001... (default ${DEFAULT-VALUE}).")
         int machines = 100;
@@ -82,6 +82,7 @@ public final class UpMain {
             if (published.status() / 100 != 2) {
                 throw new IllegalStateException("publishing the example extension answered " + published.status() + ": " + published.body());
             }
+            ExtensionPublisher.publishRunScript(api, root, UP.resolve("packages"));
             Map<String, String> env = new LinkedHashMap<>();
             env.put(UpEnv.URL, cloud);
             env.put(UpEnv.CA, ca.toString());
