@@ -355,7 +355,12 @@ public final class ProcessExtensionHandler implements ExtensionHandler, AutoClos
 
         /** The program, checked again on the agent: a file of the verified package, run without a shell. */
         private List<String> command(String text) throws CommandFailed {
-            List<String> argv = List.of(text.strip().replaceFirst("^(\\./)+", "").split("\\s+"));
+            List<String> argv;
+            try {
+                argv = HandlerManifest.split(text);
+            } catch (VerificationException e) {
+                throw new CommandFailed(HandlerOutcome.failed(ErrorCode.PackageVerificationFailed, e.getMessage() + "; nothing ran"));
+            }
             String program = argv.get(0);
             if (files.stream().noneMatch(f -> f.path().equals(program))) {
                 throw new CommandFailed(HandlerOutcome.failed(ErrorCode.PackageVerificationFailed, "the manifest command '"
