@@ -39,6 +39,9 @@ class EndToEndTest {
     static final String RG = "e2e-rg";
     static final Duration PATIENCE = Duration.ofSeconds(90);
     static final String TAMPERED_VERSION = "1.0.1";
+    /** The real agent's machine: its own home and process, with the real handler. */
+    static final String REAL = "e2e-real";
+    private static Path realHome;
 
     static BulwarkSystem system;
     static CloudApi api;
@@ -80,7 +83,12 @@ class EndToEndTest {
         RULES.forEach((machine, settings) -> settings.forEach(s -> cli.runOrThrow("config", "set", s.get(0), s.get(1),
                 "--home", home(machine))));
         system.startAgent(fleet, "agent-fleet");
-        await().atMost(PATIENCE).until(() -> RULES.keySet().stream()
+        // A real server's agent: one machine in its own home and process, running real handler processes.
+        ExtensionPublisher.publishRunScript(api, BulwarkSystem.checkout(), work.resolve("packages"));
+        realHome = work.resolve(REAL);
+        cli.runOrThrow(connectArgs(realHome, REAL, api.token()).toArray(String[]::new));
+        system.startAgent(realHome, "agent-" + REAL);
+        await().atMost(PATIENCE).until(() -> Stream.concat(RULES.keySet().stream(), Stream.of(REAL))
                 .allMatch(m -> "Connected".equals(text(api.getMachine(m).body(), "properties", "status"))));
     }
 
@@ -360,9 +368,13 @@ class EndToEndTest {
     }
 
     private static JsonNode awaitFinal(String machine) {
+        return awaitFinal(machine, Demo.EXTENSION);
+    }
+
+    private static JsonNode awaitFinal(String machine, String extensionName) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(PATIENCE).until(() -> {
-            last[0] = api.getExtension(machine, Demo.EXTENSION).body();
+            last[0] = api.getExtension(machine, extensionName).body();
             String state = text(last[0], "properties", "provisioningState");
             return "Succeeded".equals(state) || "Failed".equals(state);
         });
@@ -384,6 +396,74 @@ class EndToEndTest {
         JsonNode record = Json.MAPPER.readTree(Path.of(home(machine)).resolve("state.json").toFile())
                 .path("extensions").path(Demo.EXTENSION);
         return record.isMissingNode() ? null : record.path("changedAt").asText();
+    }
+
+    @Test
+    void aRealAgentRunsTheLogShippersHandlerWhichWritesItsConfigurationAndReportsItsStatus() throws IOException {
+        assertThat(api.putExtension(REAL, Demo.EXTENSION, Demo.extensionBody()).status()).isEqualTo(202);
+
+        JsonNode extension = awaitFinal(REAL, Demo.EXTENSION);
+        assertThat(text(extension, "properties", "provisioningState")).as(extension.toString()).isEqualTo("Succeeded");
+        assertThat(text(extension, "properties", "instanceView", "status", "message"))
+                .startsWith("Shipping logs to https://logs.contoso.example/ingest; configuration in ");
+        Path config = realHome.resolve("extension-data/" + Demo.PUBLISHER + "." + Demo.EXTENSION + "/log-shipper.json");
+        assertThat(Files.readString(config)).contains("https://logs.contoso.example/ingest").doesNotContain(Demo.SECRET);
+        try (Stream<Path> files = Files.walk(realHome)) {
+            assertThat(files.filter(Files::isRegularFile).filter(f -> contains(f, Demo.SECRET)).toList())
+                    .as("files holding the protected setting in plaintext").isEmpty();
+        }
+
+        // Removing it stops its shipper and deletes its files (its logs stay).
+        assertThat(api.deleteExtension(REAL, Demo.EXTENSION).status()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> api.getExtension(REAL, Demo.EXTENSION).status() == 404);
+        assertThat(config).doesNotExist();
+        assertThat(realHome.resolve("extension-logs/" + Demo.PUBLISHER + "." + Demo.EXTENSION + "/CommandExecution.log"))
+                .content().contains("disable (bin/handler disable)").contains("uninstall (bin/handler uninstall)");
+    }
+
+    @Test
+    void runScriptRunsItsCommandOnARealAgentUntilTheLocalBlocklistNamesIt() {
+        String runScript = ExtensionPublisher.RUN_SCRIPT_TYPE;
+        Path first = Path.of(System.getProperty("java.io.tmpdir"), "bulwark-e2e-" + java.util.UUID.randomUUID());
+        Path second = Path.of(first + "-blocked");
+        try {
+            assertThat(api.putExtension(REAL, runScript, runScriptBody("touch " + first)).status()).isEqualTo(202);
+            JsonNode ran = awaitFinal(REAL, runScript);
+            assertThat(text(ran, "properties", "provisioningState")).as(ran.toString()).isEqualTo("Succeeded");
+            assertThat(first).exists();
+
+            cli.runOrThrow("config", "set", "extensions.blocklist", ExtensionPublisher.RUN_SCRIPT_PUBLISHER + "/" + runScript,
+                    "--home", realHome.toString());
+            assertThat(api.putExtension(REAL, runScript, runScriptBody("touch " + second)).status()).isEqualTo(202);
+
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(text(api.getExtension(REAL, runScript).body(),
+                    "properties", "instanceView", "status", "code")).endsWith("ExtensionBlockedByBlocklist"));
+            assertThat(second).as("a blocked command never runs").doesNotExist();
+        } finally {
+            cli.runOrThrow("config", "clear", "extensions.blocklist", "--home", realHome.toString());
+            for (Path file : List.of(first, second)) {
+                file.toFile().delete();
+            }
+        }
+    }
+
+    private static ObjectNode runScriptBody(String command) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("location", "local");
+        ObjectNode properties = body.putObject("properties");
+        properties.put("publisher", ExtensionPublisher.RUN_SCRIPT_PUBLISHER);
+        properties.put("type", ExtensionPublisher.RUN_SCRIPT_TYPE);
+        properties.put("typeHandlerVersion", ExtensionPublisher.RUN_SCRIPT_VERSION);
+        properties.putObject("settings").put("commandToExecute", command);
+        return body;
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String home(String machine) {

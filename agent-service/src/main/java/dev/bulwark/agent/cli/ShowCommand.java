@@ -8,6 +8,7 @@ import dev.bulwark.agent.config.LocalConfig;
 import dev.bulwark.agent.config.LocalConfigStore;
 import dev.bulwark.agent.extension.StateStore;
 import dev.bulwark.agent.handler.ExtensionCgroups;
+import dev.bulwark.agent.handler.HandlerUser;
 import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.identity.MachineIdentity;
 import dev.bulwark.agent.pkg.TrustStore;
@@ -22,6 +23,7 @@ import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code show}: this machine's identity, trust root, mode and extensions; and the simulated fleet, if any. */
@@ -40,7 +42,8 @@ final class ShowCommand implements Callable<Integer> {
         String catalogKeys = catalogKeys(home);
         String tlsTrust = tlsTrust(home, identity);
         long simulated = simulatedMachines(home);
-        int cpuLimit = config.value(ConfigKey.EXTENSIONS_AGENT_CPULIMIT).asInt();
+        int cpuLimit = config.extensionCpuLimit();
+        String handlers = handlers(config, simulated);
         // What the agent would use; show creates no cgroup.
         String cpuMechanism = ExtensionCgroups.probe(ExtensionCgroups.machineKey(home));
         if (common.json()) {
@@ -57,6 +60,7 @@ final class ShowCommand implements Callable<Integer> {
                     .put("configurationError", config.problemSummary())
                     .put("extensionsEnabled", config.rules().extensionsEnabled());
             body.putObject("cpuLimit").put("percent", cpuLimit).put("mechanism", cpuMechanism);
+            body.put("extensionHandlers", handlers);
             body.put("installedExtensions", installed).put("simulatedMachines", simulated)
                     .put("catalogSigningKeys", catalogKeys);
             common.printJson(body);
@@ -78,6 +82,7 @@ final class ShowCommand implements Callable<Integer> {
         out.println(ConfigFormat.line("Configuration mode", config.isValid() ? config.mode().spelling()
                 : "invalid configuration: " + config.problemSummary()));
         out.println(ConfigFormat.line("Extension manager", config.rules().extensionsEnabled() ? "enabled" : "disabled"));
+        out.println(ConfigFormat.line("Extension handlers", handlers));
         out.println(ConfigFormat.line("Extension CPU limit", cpuLimit + "% (" + cpuMechanism + ")"));
         out.println(ConfigFormat.line("Catalog signing keys", catalogKeys + " (bulwark-agent package trust list)"));
         out.println(ConfigFormat.line("Installed extensions", String.valueOf(installed)));
@@ -86,6 +91,19 @@ final class ShowCommand implements Callable<Integer> {
                     + " (address one with --home " + AgentHome.machines(home) + "/NAME)"));
         }
         return ExitCodes.OK;
+    }
+
+    /** What runs extensions here, and as whom (docs/extension-handlers.md). */
+    private static String handlers(LocalConfig config, long simulatedMachines) {
+        if (simulatedMachines > 0) {
+            return "simulated (a fleet home: no process runs)";
+        }
+        if (!new HandlerUser.Directory().agentIsRoot()) {
+            return "real processes, as the agent's own user (the agent is not root, so there is nothing to drop to)";
+        }
+        List<String> root = config.isValid() ? config.list(ConfigKey.EXTENSIONS_RUNASROOT) : List.of();
+        return "real processes, each extension as its own unprivileged user" + (root.isEmpty() ? ""
+                : "; as root (extensions.runasroot): " + String.join(", ", root));
     }
 
     /** Whom the machine's HTTPS requests trust: its pinned CA (by fingerprint), or the JVM's trust store. */

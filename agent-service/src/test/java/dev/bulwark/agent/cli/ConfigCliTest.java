@@ -1,6 +1,7 @@
 package dev.bulwark.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.agent.config.ConfigKey;
 import dev.bulwark.model.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,7 @@ class ConfigCliTest {
     @CsvSource(delimiter = '|', value = {
             "extensions.allowlist       | Microsoft.Azure.Monitor/AzureMonitorLinuxAgent | [Microsoft.Azure.Monitor/AzureMonitorLinuxAgent] | []",
             "extensions.blocklist       | ' microsoft.azure.extensions/customscript , Microsoft.Compute/CustomScriptExtension ' | [microsoft.azure.extensions/customscript, Microsoft.Compute/CustomScriptExtension] | []",
+            "extensions.runasroot       | Contoso.Monitoring/LogShipper | [Contoso.Monitoring/LogShipper] | []",
             "extensions.enabled         | FALSE        | false     | true",
             "guestconfiguration.enabled | false        | false     | true",
             "config.mode                | Monitor      | monitor   | full",
@@ -102,6 +104,7 @@ class ConfigCliTest {
             "proxy.url                  | ftp://proxy            | 'ftp://proxy'",
             "extensions.allowlist       | CustomScript           | 'CustomScript'",
             "extensions.allowlist       | 'a/b/c, x/y'           | 'a/b/c'",
+            "extensions.runasroot       | CustomScript           | 'CustomScript'",
             "extensions.blocklist       | Allow/None             | Allow/None",
             "extension.allowlist        | x/y                    | 'extension.allowlist'"})
     void aBadValueOrKeyIsRefusedNamingItAndNothingIsWritten(String key, String value, String named) throws IOException {
@@ -247,7 +250,7 @@ class ConfigCliTest {
         assertThat(error.exit()).isEqualTo(2);
         assertThat(Json.MAPPER.readTree(error.out()).get("error").get("code").asText()).isEqualTo("InvalidConfigurationValue");
         JsonNode info = Json.MAPPER.readTree(Cli.at(home, "config", "info", "--json").out());
-        assertThat(info).hasSize(11);
+        assertThat(info).hasSize(ConfigKey.values().length);
     }
 
     @Test

@@ -43,7 +43,7 @@ class ProcessHandlerKafkaTest {
 
     @BeforeAll
     static void startFleet() throws IOException {
-        fleet = FleetHarness.connect("proc", 8);
+        fleet = FleetHarness.connect("proc", 9);
         letHandlersThrough(fleet);
         fleet.start(settings -> settings.handler(AgentHostSettings.HandlerKind.PROCESS).handlerTimeout(TIMEOUT));
     }
@@ -142,6 +142,24 @@ class ProcessHandlerKafkaTest {
                     .isEqualTo("refused: Permission denied");
         }
         assertThat(Files.readAllBytes(localConfig)).isEqualTo(before);
+    }
+
+    @Test
+    void onlyAnExtensionTheAdministratorListsUnderRunAsRootRunsAsRoot() throws IOException {
+        fleet.cli("proc-0009", "config", "set", "extensions.runasroot", PUBLISHER + "/Rooted");
+
+        OperationResult rooted = run("proc-0009", OperationKind.INSTALL, "Rooted", "1.0", Json.MAPPER.createObjectNode(), null);
+        OperationResult other = run("proc-0009", OperationKind.INSTALL, "Unrooted", "1.0", Json.MAPPER.createObjectNode(), null);
+
+        assertThat(rooted.status()).as(rooted.message()).isEqualTo(ResultStatus.Succeeded);
+        assertThat(other.status()).as(other.message()).isEqualTo(ResultStatus.Succeeded);
+        int rootedUid = Integer.parseInt(Files.readString(folders("proc-0009", "Rooted", "1.0").dataDir().resolve("whoami")).strip());
+        int otherUid = Integer.parseInt(Files.readString(folders("proc-0009", "Unrooted", "1.0").dataDir().resolve("whoami")).strip());
+        if (isRoot()) {
+            assertThat(rootedUid).isZero();
+            assertThat(otherUid).isNotZero();
+        }
+        assertThat(fleet.cli("proc-0009", "show")).contains("as root (extensions.runasroot): " + PUBLISHER + "/Rooted");
     }
 
     @Test
