@@ -100,12 +100,15 @@ public final class BulwarkSystem implements AutoCloseable {
 
     /**
      * A token of the built-in issuer of the cloud whose keys are in {@code keyDir}, for the harnesses (demo, tests,
-     * load tests): Owner of everything, and publisher of the example extensions' namespace.
+     * load tests): Owner of everything, and publisher of the example extensions' namespaces.
      */
     public static String adminToken(Path keyDir) {
         return DevTokens.fromKeyDir(keyDir).mint(ADMIN, List.of(new DevTokens.Role("Owner", "/"),
-                new DevTokens.Role("Extension Publisher", "/providers/Microsoft.HybridCompute/publishers/" + EXAMPLES_PUBLISHER)),
-                Duration.ofHours(24));
+                publisherOf(EXAMPLES_PUBLISHER), publisherOf(ExtensionPublisher.RUN_SCRIPT_PUBLISHER)), Duration.ofHours(24));
+    }
+
+    private static DevTokens.Role publisherOf(String namespace) {
+        return new DevTokens.Role("Extension Publisher", "/providers/Microsoft.HybridCompute/publishers/" + namespace);
     }
 
     /** The PEM of the CA the cloud's certificate comes from: what clients trust and agents pin ({@code --ca}). */
