@@ -218,10 +218,10 @@ public final class ExtensionCgroups {
     }
 
     /**
-     * Removes every (empty) extension group of this machine and the machine group itself; the shared
-     * {@code bulwark} folder stays. For a machine that is gone, and for tests.
+     * Kills every process left in this machine's extension groups, then removes them and the machine group;
+     * the shared {@code bulwark} folder stays. For a machine that is gone ({@code ./bulwark down}), and for tests.
      *
-     * @throws UncheckedIOException when a group still holds processes or cannot be removed
+     * @throws UncheckedIOException when a group cannot be emptied or removed
      */
     public void removeMachineGroup() {
         if (machineGroup == null || !Files.isDirectory(machineGroup)) {
@@ -230,6 +230,7 @@ public final class ExtensionCgroups {
         try {
             try (DirectoryStream<Path> children = Files.newDirectoryStream(machineGroup, Files::isDirectory)) {
                 for (Path child : children) {
+                    new Group(child, List.of()).killAll(Duration.ofSeconds(5));
                     Files.deleteIfExists(child);
                 }
             }

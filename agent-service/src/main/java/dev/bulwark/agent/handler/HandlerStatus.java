@@ -14,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,9 +48,8 @@ record HandlerStatus(String status, String code, String message, List<InstanceVi
         }
         List<InstanceView.Status> substatuses = new ArrayList<>();
         for (JsonNode sub : status.path("substatus")) {
-            substatuses.add(new InstanceView.Status(cut(sub.path("code").asText(null), MAX_SUBSTATUS),
-                    level(sub.path("status").asText("")), cut(sub.path("name").asText(null), MAX_SUBSTATUS),
-                    cut(sub.path("formattedMessage").path("message").asText(null), MAX_SUBSTATUS), null));
+            substatuses.add(substatus(sub.path("name").asText(""), sub.path("status").asText(""),
+                    sub.path("formattedMessage").path("message").asText(null)));
         }
         InstanceView.Status heartbeat = heartbeat(heartbeatFile);
         if (heartbeat != null) {
@@ -68,18 +66,28 @@ record HandlerStatus(String status, String code, String message, List<InstanceVi
         if (heartbeat == null || !heartbeat.isObject()) {
             return null;
         }
-        String status = heartbeat.path("status").asText("");
-        return new InstanceView.Status(cut(heartbeat.path("code").asText(null), MAX_MESSAGE),
-                "ready".equalsIgnoreCase(status) ? "Info" : "Warning", "Heartbeat: " + cut(status, 64),
-                cut(heartbeat.path("Message").asText(heartbeat.path("message").asText(null)), MAX_MESSAGE), Instant.now());
+        String status = "ready".equalsIgnoreCase(heartbeat.path("status").asText("")) ? "success" : "warning";
+        // The original spec spells it Message; today's handlers write formattedMessage.message.
+        String message = heartbeat.path("formattedMessage").path("message").asText(
+                heartbeat.path("Message").asText(heartbeat.path("message").asText(null)));
+        return substatus("Heartbeat", status, message);
     }
 
-    private static String level(String status) {
-        return switch (status.toLowerCase(Locale.ROOT)) {
+    /** As Azure shows a handler's substatus: {@code ComponentStatus/<name>/<status>}, level and display status from the status. */
+    static InstanceView.Status substatus(String name, String status, String message) {
+        String value = status.toLowerCase(Locale.ROOT);
+        String level = switch (value) {
             case "success" -> "Info";
             case "warning", "transitioning" -> "Warning";
             default -> "Error";
         };
+        String outcome = switch (value) {
+            case "success" -> "succeeded";
+            case "error" -> "failed";
+            default -> value;
+        };
+        return new InstanceView.Status(cut("ComponentStatus/" + name + "/" + outcome, MAX_MESSAGE), level,
+                "Error".equals(level) ? "Provisioning failed" : "Provisioning succeeded", cut(message, MAX_SUBSTATUS), null);
     }
 
     static String cut(String text, int max) {

@@ -417,12 +417,10 @@ public final class ProcessExtensionHandler implements ExtensionHandler, AutoClos
     private static List<InstanceView.Status> outputSubstatuses(HandlerProcess.Result result) {
         List<InstanceView.Status> substatuses = new ArrayList<>();
         if (!result.stdoutTail().isEmpty()) {
-            substatuses.add(new InstanceView.Status("ComponentStatus/StdOut/succeeded", "Info", "Provisioning succeeded",
-                    result.stdoutTail(), null));
+            substatuses.add(HandlerStatus.substatus("StdOut", "success", result.stdoutTail()));
         }
         if (!result.stderrTail().isEmpty()) {
-            substatuses.add(new InstanceView.Status("ComponentStatus/StdErr/succeeded", "Info", "Provisioning succeeded",
-                    result.stderrTail(), null));
+            substatuses.add(HandlerStatus.substatus("StdErr", "success", result.stderrTail()));
         }
         return substatuses;
     }

@@ -29,9 +29,11 @@ final class Traversal {
         searchable(home);
         for (Path folder : folders) {
             Files.createDirectories(folder);
-            searchable(folder);
+            Files.setPosixFilePermissions(folder, PASS_THROUGH); // the agent's own folders: pass, never list
         }
     }
+
+    private static final Set<PosixFilePermission> PASS_THROUGH = java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x");
 
     private static void searchable(Path dir) throws IOException {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);

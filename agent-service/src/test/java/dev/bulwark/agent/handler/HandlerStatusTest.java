@@ -24,9 +24,10 @@ class HandlerStatusTest {
         assertThat(status.succeeded()).isTrue();
         assertThat(status.message()).isEqualTo("all good");
         assertThat(status.substatuses()).singleElement().satisfies(s -> {
-            assertThat(s.displayStatus()).isEqualTo("StdOut");
+            assertThat(s.code()).isEqualTo("ComponentStatus/StdOut/succeeded");
             assertThat(s.message()).isEqualTo("hello");
             assertThat(s.level()).isEqualTo("Info");
+            assertThat(s.displayStatus()).isEqualTo("Provisioning succeeded");
         });
     }
 
@@ -60,7 +61,7 @@ class HandlerStatusTest {
         HandlerStatus status = HandlerStatus.read(file, heartbeat);
 
         assertThat(status.substatuses()).singleElement().satisfies(s -> {
-            assertThat(s.displayStatus()).isEqualTo("Heartbeat: ready");
+            assertThat(s.code()).isEqualTo("ComponentStatus/Heartbeat/succeeded");
             assertThat(s.message()).isEqualTo("shipping");
         });
     }

@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ProcessHandlerKafkaTest {
     private static final String PUBLISHER = "Bulwark.Tests";
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TIMEOUT = Duration.ofSeconds(8);
 
     private static FleetHarness fleet;
 
@@ -68,6 +68,11 @@ class ProcessHandlerKafkaTest {
         if (isRoot()) {
             assertThat(uid).as("the handler dropped root").isNotZero();
             assertThat(Files.getAttribute(folders.statusDir(), "unix:uid")).isEqualTo(uid);
+        }
+        ExtensionCgroups cgroups = ExtensionCgroups.detect(ExtensionCgroups.machineKey(fleet.machineHome("proc-0001")));
+        if (cgroups.isCgroup()) {
+            assertThat(Files.readString(folders.dataDir().resolve("cgroup"))).as("the handler ran in its extension's group")
+                    .contains("/bulwark/" + ExtensionCgroups.machineKey(fleet.machineHome("proc-0001")) + "/" + folders.extension().dotted());
         }
         Path handler = folders.packageDir().resolve("bin/handler");
         assertThat(Files.getPosixFilePermissions(handler)).doesNotContain(PosixFilePermission.OWNER_WRITE,

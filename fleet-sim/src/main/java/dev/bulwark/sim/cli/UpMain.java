@@ -10,6 +10,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.bulwark.agent.handler.ExtensionCgroups;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,12 +121,28 @@ public final class UpMain {
         @Override
         public Integer call() throws IOException {
             int stopped = Background.in(UP).stopAll(Duration.ofSeconds(10));
+            stopRealAgentsExtensions();
             Files.deleteIfExists(ENV);
             if (!fleetHomes().equals(UP)) {
                 BenchCommand.delete(fleetHomes()); // it is memory
             }
             System.out.println(stopped == 0 ? "Nothing was running." : "Stopped " + stopped + " process(es).");
             return 0;
+        }
+    }
+
+    /**
+     * Extensions outlive their agent, as on a real server; but what up started, down stops: every process
+     * the real agents' extensions left (a log shipper's loop) goes with its cgroups.
+     */
+    static void stopRealAgentsExtensions() throws IOException {
+        if (!Files.isDirectory(UP)) {
+            return;
+        }
+        try (var homes = Files.newDirectoryStream(UP, "real-*")) {
+            for (Path home : homes) {
+                ExtensionCgroups.detect(ExtensionCgroups.machineKey(home)).removeMachineGroup();
+            }
         }
     }
 
