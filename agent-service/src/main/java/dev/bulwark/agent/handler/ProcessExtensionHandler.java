@@ -17,7 +17,6 @@ import dev.bulwark.model.InstanceView;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.catalog.Catalog;
 import dev.bulwark.model.catalog.HandlerManifest;
-import dev.bulwark.model.catalog.Sha256;
 import dev.bulwark.model.catalog.VerificationException;
 import dev.bulwark.model.catalog.VerificationFailure;
 
@@ -93,17 +92,17 @@ public final class ProcessExtensionHandler implements ExtensionHandler, AutoClos
     @Override
     public void extensionManagerChanged(Path machineHome, String machineId, boolean enabled,
                                         Collection<InstalledRecord> installed) {
-        threads.execute(() -> switchHosted(machineHome, machineId, enabled, List.copyOf(installed)));
+        threads.execute(() -> switchHosted(machineHome, enabled, List.copyOf(installed)));
     }
 
-    private void switchHosted(Path machineHome, String machineId, boolean enabled, List<InstalledRecord> installed) {
+    private void switchHosted(Path machineHome, boolean enabled, List<InstalledRecord> installed) {
         synchronized (lockOf(machineHome)) {
             for (InstalledRecord record : installed) {
                 if (ExtensionHosting.ownService(record) || record.packageDir() == null) {
                     continue;
                 }
                 try {
-                    Installation extension = existing(machineHome, machineId, record);
+                    Installation extension = existing(machineHome, record);
                     Instant deadline = Instant.now().plus(commandTimeout);
                     if (enabled) {
                         extension.run("enable", record.settingsSequence(), Map.of(), deadline);
@@ -150,14 +149,14 @@ public final class ProcessExtensionHandler implements ExtensionHandler, AutoClos
     }
 
     private HandlerOutcome update(HandlerInvocation invocation) throws IOException, CommandFailed {
-        Installation extension = existing(invocation.machineHome(), invocation.machineId(), invocation.installed());
+        Installation extension = existing(invocation.machineHome(), invocation.installed());
         int n = invocation.settingsSequence();
         extension.writeSettings(n, invocation);
         return extension.enable(n, Map.of(), Instant.now().plus(commandTimeout));
     }
 
     private HandlerOutcome upgrade(HandlerInvocation invocation) throws IOException, CommandFailed {
-        Installation old = existing(invocation.machineHome(), invocation.machineId(), invocation.installed());
+        Installation old = existing(invocation.machineHome(), invocation.installed());
         Installation next = prepare(invocation);
         int n = invocation.settingsSequence();
         next.writeSettings(n, invocation);
@@ -175,7 +174,7 @@ public final class ProcessExtensionHandler implements ExtensionHandler, AutoClos
     }
 
     private HandlerOutcome delete(HandlerInvocation invocation) throws IOException, CommandFailed {
-        Installation extension = existing(invocation.machineHome(), invocation.machineId(), invocation.installed());
+        Installation extension = existing(invocation.machineHome(), invocation.installed());
         int n = invocation.installed().settingsSequence();
         Instant deadline = Instant.now().plus(commandTimeout);
         extension.run("disable", n, Map.of(), deadline);
@@ -219,11 +218,11 @@ public final class ProcessExtensionHandler implements ExtensionHandler, AutoClos
             user.own(folders.keyDir());
         }
         writeReadOnly(folders.environmentFile(), folders.environmentJson());
-        return new Installation(folders, invocation.gate().manifest(), entry.files(), user, groupOf(invocation, config, id));
+        return new Installation(folders, invocation.gate().manifest(), entry.files(), user, groupOf(invocation.machineHome(), config, id));
     }
 
     /** An installed version, as prepared at its install: its manifest is read again once its files check out. */
-    private Installation existing(Path machineHome, String machineId, InstalledRecord record) throws IOException, CommandFailed {
+    private Installation existing(Path machineHome, InstalledRecord record) throws IOException, CommandFailed {
         ExtensionId id = new ExtensionId(record.publisher(), record.type());
         HandlerFolders folders = new HandlerFolders(machineHome, id, record.version());
         if (record.packageDir() == null || !Path.of(record.packageDir()).equals(folders.packageDir())
@@ -242,15 +241,11 @@ public final class ProcessExtensionHandler implements ExtensionHandler, AutoClos
         }
         LocalConfig config = new LocalConfigStore(machineHome).read();
         HandlerUser user = users.forExtension(id, config.runsAsRoot(id));
-        return new Installation(folders, manifest, files, user, groupOf(machineHome, machineId, config, id));
-    }
-
-    private ExtensionCgroups.Group groupOf(HandlerInvocation invocation, LocalConfig config, ExtensionId id) throws IOException {
-        return groupOf(invocation.machineHome(), invocation.machineId(), config, id);
+        return new Installation(folders, manifest, files, user, groupOf(machineHome, config, id));
     }
 
     /** The extension's group in the machine's CPU-capped cgroup; the cap follows the local config at every use. */
-    private ExtensionCgroups.Group groupOf(Path machineHome, String machineId, LocalConfig config, ExtensionId id) throws IOException {
+    private ExtensionCgroups.Group groupOf(Path machineHome, LocalConfig config, ExtensionId id) throws IOException {
         ExtensionCgroups machine = cgroups.computeIfAbsent(machineHome, home -> ExtensionCgroups.detect(ExtensionCgroups.machineKey(home)));
         machine.applyCpuLimit(config.extensionCpuLimit());
         return machine.group(id.dotted());
