@@ -45,8 +45,9 @@ final class KafkaAcls {
         for (String topic : Topics.FROM_CLOUD) {
             allow(acls, KafkaUser.CLOUD, topic(topic), WRITE, DESCRIBE);
             allow(acls, KafkaUser.AGENT, topic(topic), READ, DESCRIBE);
-            // An agent dead-letters what it cannot parse or verify.
+            // An agent dead-letters what it cannot parse or verify; the cloud what the broker refuses for good.
             allow(acls, KafkaUser.AGENT, topic(Topics.deadLetter(topic)), WRITE, DESCRIBE);
+            allow(acls, KafkaUser.CLOUD, topic(Topics.deadLetter(topic)), WRITE, DESCRIBE);
         }
         for (String topic : Topics.FROM_AGENTS) {
             allow(acls, KafkaUser.AGENT, topic(topic), WRITE, DESCRIBE);

@@ -30,7 +30,18 @@ public final class DeadLetter {
          * outside its freshness window ({@link #ERROR_CODE} says which). The machine also answers it with a
          * signed Failed result, so the cloud never waits for it.
          */
-        OperationRefused
+        OperationRefused,
+        /**
+         * The cloud could not publish this outbox message at all (larger than the broker accepts): its operation
+         * failed with {@link ErrorCode#OperationUndeliverable}. The dead letter has no value (it would not fit
+         * either); the detail names the operation and its size.
+         */
+        Undeliverable,
+        /**
+         * A verified record the receiver cannot store (a text with a NUL character, a time out of range):
+         * retrying cannot help, so it is set aside and the records after it go on.
+         */
+        Unprojectable
     }
 
     private DeadLetter() {

@@ -37,7 +37,12 @@ public enum ErrorCode {
      * An update, upgrade or delete names an installed extension but another publisher or type than the one
      * installed under that name. Nothing ran and nothing installed changed.
      */
-    ExtensionIdentityMismatch;
+    ExtensionIdentityMismatch,
+    /**
+     * Set by the cloud, not an agent: the operation could never be published (larger than the broker accepts),
+     * so no machine received it. It was dead-lettered; the operations queued behind it went on.
+     */
+    OperationUndeliverable;
 
     /**
      * True for the refusals of a machine's local rules (lists, monitor mode, extension manager off): the

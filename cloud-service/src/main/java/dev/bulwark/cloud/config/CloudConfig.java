@@ -55,6 +55,14 @@ public interface CloudConfig {
         /** How often the relay looks for rows besides being woken after each commit. */
         @WithDefault("PT0.1S")
         Duration pollInterval();
+
+        /**
+         * Largest signed message the relay may hand to Kafka: the broker's {@code message.max.bytes} (1 MiB by
+         * default) less room for the key and headers. A request whose operation would be larger is refused with
+         * 400; a row that still cannot be sent fails its operation ({@code OperationUndeliverable}).
+         */
+        @WithDefault("1000K")
+        MemorySize maxMessageSize();
     }
 
     interface Rollout {

@@ -12,11 +12,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The cloud's one Kafka producer, for outbox operations and dead letters.
@@ -61,33 +62,48 @@ public class CloudKafkaProducer {
      * still be in flight and reach a partition after the retry's copies, out of the outbox's order.
      */
     public Uni<Void> sendAll(List<ProducerRecord<byte[], byte[]>> records) {
+        return sendEach(records).map(errors -> {
+            for (Throwable error : errors) {
+                if (error != null) {
+                    throw error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Sends every record and completes once each is settled, with each record's error in order (null when the
+     * broker acknowledged it), so a caller can tell a record that can never be sent from a broker that is away.
+     */
+    public Uni<List<Throwable>> sendEach(List<ProducerRecord<byte[], byte[]>> records) {
         if (records.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(List.of());
         }
-        return Uni.createFrom().<Void>emitter(emitter -> {
+        return Uni.createFrom().<List<Throwable>>emitter(emitter -> {
+                    AtomicReferenceArray<Throwable> errors = new AtomicReferenceArray<>(records.size());
                     AtomicInteger unsettled = new AtomicInteger(records.size());
-                    AtomicReference<Throwable> firstError = new AtomicReference<>();
                     Runnable whenSettled = () -> {
-                        Throwable error = firstError.get();
-                        if (error == null) {
-                            emitter.complete(null);
-                        } else {
-                            emitter.fail(error);
+                        List<Throwable> settled = new ArrayList<>(records.size());
+                        for (int i = 0; i < records.size(); i++) {
+                            settled.add(errors.get(i));
                         }
+                        emitter.complete(settled);
                     };
                     for (int i = 0; i < records.size(); i++) {
+                        int index = i;
                         try {
                             producer.send(records.get(i), (metadata, error) -> {
-                                if (error != null) {
-                                    firstError.compareAndSet(null, error);
-                                }
+                                errors.set(index, error);
                                 if (unsettled.decrementAndGet() == 0) {
                                     whenSettled.run();
                                 }
                             });
                         } catch (RuntimeException e) {
-                            firstError.compareAndSet(null, e);
-                            // This record and the rest are never sent: settled now.
+                            // This record and the rest are never sent: settled now, each with the error.
+                            for (int j = i; j < records.size(); j++) {
+                                errors.set(j, e);
+                            }
                             if (unsettled.addAndGet(-(records.size() - i)) == 0) {
                                 whenSettled.run();
                             }

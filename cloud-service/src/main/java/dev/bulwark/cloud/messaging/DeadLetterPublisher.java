@@ -45,6 +45,22 @@ public class DeadLetterPublisher {
         return producer.sendAll(records);
     }
 
+    /** Dead letters for outbox messages the broker refused: key and reason only, since the value did not fit. */
+    public Uni<Void> sendUndeliverable(List<UndeliverableMessages.Undeliverable> undeliverable) {
+        List<ProducerRecord<byte[], byte[]>> records = undeliverable.stream().map(message -> {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.deadLetter(message.topic()), null,
+                    bytes(message.machineId()), null);
+            record.headers()
+                    .add(DeadLetter.REASON, bytes(DeadLetter.Reason.Undeliverable.name()))
+                    .add(DeadLetter.DETAIL, bytes(message.detail()))
+                    .add(DeadLetter.SOURCE_TOPIC, bytes(message.topic()));
+            metrics.counter("bulwark.dead.letters", "topic", message.topic(), "reason", DeadLetter.Reason.Undeliverable.name())
+                    .increment();
+            return record;
+        }).toList();
+        return producer.sendAll(records);
+    }
+
     private static ProducerRecord<byte[], byte[]> deadLetter(Rejected rejected) {
         var source = rejected.record();
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.deadLetter(source.topic()), null,

@@ -47,6 +47,8 @@ public class OutboxRelay {
     MeterRegistry metrics;
     @Inject
     Vertx vertx;
+    @Inject
+    UndeliverableMessages undeliverables;
 
     private Wakeable loop;
 
@@ -68,15 +70,36 @@ public class OutboxRelay {
         return outbox.relay(rows, this::publish).map(relayed -> relayed == rows);
     }
 
+    /**
+     * Sends every message of the rows; a message the broker refuses for good is set aside
+     * ({@link UndeliverableMessages}) so the rows behind it flow; any other failure rolls the rows back.
+     */
     private Uni<Void> publish(List<Batch> batches) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        List<UndeliverableMessages.Undeliverable> sources = new ArrayList<>();
         for (Batch batch : batches) {
             for (Message message : batch.messages()) {
                 records.add(new ProducerRecord<>(batch.topic(), message.machineId().getBytes(StandardCharsets.UTF_8),
                         message.payload().getBytes(StandardCharsets.UTF_8)));
+                sources.add(new UndeliverableMessages.Undeliverable(batch.topic(), message.machineId(), message.payload(), null));
             }
         }
-        return producer.sendAll(records).invoke(() -> metrics.counter("bulwark.outbox.relayed").increment(records.size()));
+        return producer.sendEach(records).chain(errors -> {
+            List<UndeliverableMessages.Undeliverable> undeliverable = new ArrayList<>();
+            for (int i = 0; i < errors.size(); i++) {
+                Throwable error = errors.get(i);
+                if (error == null) {
+                    continue;
+                }
+                if (!UndeliverableMessages.isPermanent(error)) {
+                    return Uni.createFrom().failure(error);
+                }
+                UndeliverableMessages.Undeliverable source = sources.get(i);
+                undeliverable.add(new UndeliverableMessages.Undeliverable(source.topic(), source.machineId(), source.payload(), error));
+            }
+            metrics.counter("bulwark.outbox.relayed").increment(records.size() - undeliverable.size());
+            return undeliverable.isEmpty() ? Uni.createFrom().voidItem() : undeliverables.handle(undeliverable);
+        });
     }
 
     /** Before the database pool and the producer close: a batch in flight finishes or rolls back. */

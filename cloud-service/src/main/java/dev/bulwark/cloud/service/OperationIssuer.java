@@ -1,5 +1,7 @@
 package dev.bulwark.cloud.service;
 
+import dev.bulwark.cloud.config.CloudConfig;
+import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.security.Grant;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.cloud.repository.ActivityEventRepository;
@@ -55,6 +57,8 @@ public class OperationIssuer {
     OperationSequenceRepository sequences;
     @Inject
     CloudSigningKey signingKey;
+    @Inject
+    CloudConfig config;
 
     /**
      * One operation to issue.
@@ -157,8 +161,18 @@ public class OperationIssuer {
             unsigned.add(message(operation, rows.extension(i), orders.get(i), sequence));
         }
         List<OutboxRepository.Message> messages = new ArrayList<>(orders.size());
+        long limit = config.outbox().maxMessageSize().asLongValue();
         for (ExtensionOperation signed : signingKey.sign(unsigned)) {
-            messages.add(new OutboxRepository.Message(signed.machineId(), Json.encodeToString(signed)));
+            String payload = Json.encodeToString(signed);
+            long size = payload.getBytes(StandardCharsets.UTF_8).length;
+            if (size > limit) {
+                // Refused here, in the request's transaction: nothing is written, and the relay never meets it.
+                throw ApiException.invalidParameter("properties.settings", "The signed operation for machine "
+                        + signed.machineId() + " would be " + size + " bytes, more than the " + limit + " bytes a message"
+                        + " may have (bulwark.cloud.outbox.max-message-size, below the broker's limit): make properties.settings"
+                        + " and properties.protectedSettings smaller.");
+            }
+            messages.add(new OutboxRepository.Message(signed.machineId(), payload));
         }
         return messages;
     }

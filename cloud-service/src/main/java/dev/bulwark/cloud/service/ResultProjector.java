@@ -14,6 +14,7 @@ import dev.bulwark.cloud.repository.row.OperationRow;
 import dev.bulwark.cloud.service.rollout.RolloutDriver;
 import dev.bulwark.model.DeadLetter;
 import dev.bulwark.model.ErrorCode;
+import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.OperationKind;
 import dev.bulwark.model.OperationResult;
@@ -88,6 +89,24 @@ public class ResultProjector {
                     }
                 })
                 .chain(claimed -> unclaimed(claimed, byOperation));
+    }
+
+    /**
+     * Fails operations the cloud could never publish ({@code OperationUndeliverable}): a result made here, applied
+     * like an agent's, so the extension, the activity log and a rollout see the operation end. Idempotent too.
+     */
+    public Uni<Void> failUndeliverable(List<ExtensionOperation> undeliverable) {
+        if (undeliverable.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant now = Timestamps.now();
+        List<Verified<OperationResult>> results = undeliverable.stream().map(operation -> new Verified<>(new OperationResult(
+                OperationResult.SCHEMA_VERSION, operation.operationId(), operation.machineId(), operation.extension().name(),
+                operation.kind(), ResultStatus.Failed, ErrorCode.OperationUndeliverable.name(), "The operation could not be"
+                + " sent to the machine: its signed message is larger than the message broker accepts, so the machine never"
+                + " received it. Make the settings smaller and send it again.", null, null, now, null),
+                (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>) null)).toList();
+        return project(results).replaceWithVoid();
     }
 
     private record Applied(List<ResultChange> changes, List<ActivityEventRow> events, List<MachineOutcome> rolloutOutcomes) {
