@@ -9,6 +9,8 @@ import dev.bulwark.cloud.support.TestKafka;
 import dev.bulwark.infra.BulwarkInfraResource;
 import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.model.DeadLetter;
+import dev.bulwark.model.OperationResult;
+import dev.bulwark.model.ResultStatus;
 import dev.bulwark.model.Topics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -74,6 +76,25 @@ class PoisonTest {
                 maxMessageBytes(admin, null);
             }
         }
+    }
+
+    @Test
+    void aSignedResultTheDatabaseCannotStoreIsDeadLetteredAndTheResultsAfterItAreApplied() {
+        FakeMachine machine = FakeMachine.registered();
+        var first = machine.awaitOperation(Arm.operationIdOf(machine.putExtension("first", Bodies.extension("1.0")))).operation();
+        var third = machine.awaitOperation(Arm.operationIdOf(machine.putExtension("third", Bodies.extension("1.0")))).operation();
+        OperationResult withNul = machine.result(first, ResultStatus.Failed, "ExtensionHandlerFailed", "stderr: \u0000 binary");
+
+        machine.send(withNul);
+        machine.send(machine.succeeded(third));
+
+        await().atMost(PATIENCE).until(() -> "Succeeded".equals(machine.getExtension("third").jsonPath()
+                .getString("properties.provisioningState")));
+        var deadLetter = TestKafka.awaitRecord(Topics.deadLetter(Topics.EXTENSION_RESULTS),
+                r -> TestKafka.text(r.value()).contains(first.operationId()));
+        assertThat(TestKafka.header(deadLetter, DeadLetter.REASON)).isEqualTo("Unprojectable");
+        assertThat(TestKafka.header(deadLetter, DeadLetter.DETAIL)).startsWith("the database refused its content");
+        assertThat(machine.getExtension("first").jsonPath().getString("properties.provisioningState")).isEqualTo("Creating");
     }
 
     private static ObjectNode padded(int bytes) {

@@ -27,7 +27,7 @@ public class ExtensionResultConsumer {
     @Incoming("extension-results")
     public Uni<Void> consume(ConsumerRecords<byte[], byte[]> records) {
         return reader.read(records, OperationResult.class, OperationResult.SCHEMA_VERSION, OperationResult::machineId)
-                .chain(results -> Retries.onTransientFailure(projector.project(results)))
+                .chain(results -> Projections.isolating(results, projector::project))
                 .chain(foreign -> Retries.onTransientFailure(deadLetters.send(foreign)));
     }
 }

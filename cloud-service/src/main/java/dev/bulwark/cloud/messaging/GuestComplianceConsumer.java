@@ -28,7 +28,7 @@ public class GuestComplianceConsumer {
     public Uni<Void> consume(ConsumerRecords<byte[], byte[]> records) {
         return reader.read(records, GuestComplianceReport.class, GuestComplianceReport.SCHEMA_VERSION,
                         GuestComplianceReport::machineId)
-                .chain(reports -> Retries.onTransientFailure(projector.project(reports)))
+                .chain(reports -> Projections.isolating(reports, projector::project))
                 .chain(refused -> Retries.onTransientFailure(deadLetters.send(refused)));
     }
 }

@@ -15,6 +15,8 @@ final class Retries {
     }
 
     static <T> Uni<T> onTransientFailure(Uni<T> work) {
-        return work.onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(15);
+        // A record whose content the database refuses fails the same way every time: never retried.
+        return work.onFailure(error -> !Projections.refusesTheContent(error)).retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(15);
     }
 }
