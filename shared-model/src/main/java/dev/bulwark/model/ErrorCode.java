@@ -39,6 +39,11 @@ public enum ErrorCode {
      */
     ExtensionIdentityMismatch,
     /**
+     * The machine could not read or write its own files (state, vault, identity) for this operation, after a
+     * few attempts: the operation failed on that machine alone; its other machines' host went on.
+     */
+    MachineStorageFailed,
+    /**
      * Set by the cloud, not an agent: the operation could never be published (larger than the broker accepts),
      * so no machine received it. It was dead-lettered; the operations queued behind it went on.
      */

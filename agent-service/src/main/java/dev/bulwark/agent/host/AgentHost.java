@@ -72,6 +72,8 @@ public final class AgentHost implements AutoCloseable {
      * consumer keeps polling meanwhile, so waiting costs nothing but the batch's own progress.
      */
     private static final Duration BATCH_TIMEOUT = Duration.ofHours(6);
+    /** Attempts at one machine's operation when its own files fail, before the operation fails there alone. */
+    private static final int LOCAL_ATTEMPTS = 3;
     private static final List<String> CONSUMED_TOPICS = List.of(Topics.EXTENSION_OPERATIONS, Topics.GUEST_ASSIGNMENTS);
 
     private final AgentHostSettings settings;
@@ -235,12 +237,42 @@ public final class AgentHost implements AutoCloseable {
             CompletableFuture<CompletableFuture<Void>> sent = previous
                     .handle((ignored, error) -> null)
                     .thenComposeAsync(ignored -> assignment ? guest.handle(machine, record).thenApply(AgentHost::listOf)
-                            : operations.handle(machine, record), workers)
+                            : operationOnItsOwn(machine, record, 1), workers)
                     .thenApply(this::sendAll);
             lastOfMachine.put(machine, sent);
             acknowledged.add(sent.thenCompose(acknowledgement -> acknowledgement));
         }
         return CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * One machine's operation, isolated from the others in the batch: a failure of its own files is tried
+     * again {@value #LOCAL_ATTEMPTS} times with back-off, then the operation fails on that machine alone
+     * ({@code MachineStorageFailed}) instead of holding the whole batch, and every machine in it, forever.
+     */
+    private CompletableFuture<List<ProducerRecord<byte[], byte[]>>> operationOnItsOwn(Machine machine,
+                                                                                   ConsumerRecord<byte[], byte[]> record,
+                                                                                   int attempt) {
+        return operations.handle(machine, record).handle((records, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(records);
+            }
+            if (attempt >= LOCAL_ATTEMPTS) {
+                stats.localFailures.increment();
+                LOG.log(System.Logger.Level.ERROR, "machine " + machine.machineId() + " failed an operation on its own files "
+                        + attempt + " times; failing it there: " + error);
+                return CompletableFuture.completedFuture(operations.failLocally(machine, record, error));
+            }
+            CompletableFuture<List<ProducerRecord<byte[], byte[]>>> retried = new CompletableFuture<>();
+            timers.schedule(() -> operationOnItsOwn(machine, record, attempt + 1).whenComplete((r, e) -> {
+                if (e != null) {
+                    retried.completeExceptionally(e);
+                } else {
+                    retried.complete(r);
+                }
+            }), 250L << attempt, TimeUnit.MILLISECONDS);
+            return retried;
+        }).thenCompose(future -> future);
     }
 
     /**

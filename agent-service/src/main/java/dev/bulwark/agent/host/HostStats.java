@@ -21,4 +21,6 @@ public final class HostStats {
     public final LongAdder guestAssignments = new LongAdder();
     public final LongAdder guestReports = new LongAdder();
     public final LongAdder batchRetries = new LongAdder();
+    /** Operations failed on one machine because its own files failed again and again (MachineStorageFailed). */
+    public final LongAdder localFailures = new LongAdder();
 }

@@ -118,6 +118,27 @@ public final class OperationHandler {
         return List.of(SignedRecords.refusal(record, refusal.errorCode(), refusal.message()), resultRecord(machine, result));
     }
 
+    /**
+     * The answer when this machine's own files failed the operation again and again ({@code error}): a signed
+     * Failed result ({@code MachineStorageFailed}) so the cloud does not wait, written nowhere on the machine
+     * (its files are what failed). A record that does not even verify is dead-lettered as usual.
+     */
+    public List<ProducerRecord<byte[], byte[]>> failLocally(Machine machine, ConsumerRecord<byte[], byte[]> record, Throwable error) {
+        ExtensionOperation operation;
+        try {
+            operation = verified(machine, record);
+        } catch (MessageFormatException refused) {
+            stats.deadLetters.increment();
+            return List.of(SignedRecords.deadLetter(record, refused));
+        }
+        stats.failed.increment();
+        String message = "This machine could not read or write its own files for the operation (" + error
+                + "); nothing was changed. A local administrator should check the agent's home and its log.";
+        JsonNode result = signedResult(machine, operation, Outcome.failed(ErrorCode.MachineStorageFailed, message,
+                "The machine's own files could not be read or written"), null);
+        return List.of(resultRecord(machine, result));
+    }
+
     /** The operation, if the record is for this machine and the cloud it trusts signed it. */
     private static ExtensionOperation verified(Machine machine, ConsumerRecord<byte[], byte[]> record) {
         JsonNode tree = SignedRecords.verifiedOperation(machine, record);
