@@ -118,8 +118,8 @@ class AgentJarIT {
                 assertThat(cloud.storage().requests(packagePath)).isZero();
                 assertThat(Files.readString(log)).as("the agent's log").doesNotContain(agentPassword(broker));
             } finally {
-                agent.destroy();
-                assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+                agent.destroy(); // SIGTERM: a stop takes at most 10 s
+                assertThat(agent.waitFor(10, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
             }
         }
     }
@@ -158,7 +158,7 @@ class AgentJarIT {
                     assertThat(Duration.ofNanos(System.nanoTime() - restart)).isLessThan(Duration.ofSeconds(10));
                 } finally {
                     second.destroy();
-                    assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    assertThat(second.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 }
             }
         }

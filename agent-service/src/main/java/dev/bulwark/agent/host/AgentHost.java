@@ -361,7 +361,8 @@ public final class AgentHost implements AutoCloseable {
             kafka.wakeup();
         }
         try {
-            consumerThread.join(Duration.ofSeconds(30).toMillis());
+            // Within the 10 s a stop may take in every state: a batch in flight is abandoned (not committed) and read again.
+            consumerThread.join(Duration.ofSeconds(5).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -382,7 +383,7 @@ public final class AgentHost implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "closing the extension handler: " + e);
             }
         }
-        producer.close(Duration.ofSeconds(10));
+        producer.close(Duration.ofSeconds(3));
     }
 
     private Properties consumerProperties() {
