@@ -108,7 +108,7 @@ public final class Demo {
             Await.until("the deletes finished", Duration.ofMinutes(2),
                     () -> deleted.stream().allMatch(m -> api.getExtension(m, EXTENSION).status() == 404));
 
-            List<String> secretColumns = SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUsername(),
+            List<String> secretColumns = CanaryScan.tablesContaining(system.infra().jdbcUrl(), system.infra().dbUsername(),
                     system.infra().dbPassword(), SECRET);
             printSummary(api, groupOf, installs, rollout, installSeconds, deleted, correlation, secretColumns, work,
                     system.caCertificate(), started);

@@ -181,7 +181,7 @@ class EndToEndTest {
         api.putExtension("e2e-0001", Demo.EXTENSION, Demo.extensionBody());
         awaitFinal("e2e-0001");
         assertThat(api.getExtension("e2e-0001", Demo.EXTENSION).raw().body()).doesNotContain(Demo.SECRET);
-        assertThat(SecretScan.columnsContaining(system.infra().jdbcUrl(), system.infra().dbUsername(),
+        assertThat(CanaryScan.tablesContaining(system.infra().jdbcUrl(), system.infra().dbUsername(),
                 system.infra().dbPassword(), Demo.SECRET)).isEmpty();
     }
 
@@ -445,6 +445,27 @@ class EndToEndTest {
                 file.toFile().delete();
             }
         }
+    }
+
+    @Test
+    void aCanaryProtectedSettingIsNowhereInPlaintextNotInTheDatabaseOnKafkaInLogsOrOnTheMachines() throws Exception {
+        String canary = "canary-" + java.util.UUID.randomUUID();
+        ObjectNode body = Demo.extensionBody();
+        ((ObjectNode) body.get("properties")).putObject("protectedSettings").put("token", canary);
+        // A simulated machine, and the real agent (its handler gets the canary, encrypted to the extension's key).
+        Map<String, String> extensionOf = Map.of("e2e-0010", "Canary", REAL, Demo.EXTENSION);
+        extensionOf.forEach((machine, name) -> assertThat(api.putExtension(machine, name, body.deepCopy()).status()).isEqualTo(202));
+        extensionOf.forEach((machine, name) -> assertThat(text(awaitFinal(machine, name), "properties", "provisioningState"))
+                .as(machine).isEqualTo("Succeeded"));
+
+        CanaryScan.Findings findings = CanaryScan.scan(system.infra(), canary,
+                List.of(system.work().resolve("logs"), fleet, realHome));
+
+        assertThat(findings.tables()).as("tables").isEmpty();
+        assertThat(findings.topics()).as("Kafka topics, dead letters included").isEmpty();
+        assertThat(findings.files()).as("logs and the machines' disks (only the encrypted vault may hold it)").isEmpty();
+        // The canary does exist where it should: sealed for the machine, so no plaintext match is the real test.
+        assertThat(Path.of(home("e2e-0010")).resolve("settings")).isDirectoryContaining(p -> p.getFileName().toString().startsWith("Canary"));
     }
 
     private static ObjectNode runScriptBody(String command) {
