@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,20 @@ public class ActivityEventRepository {
                         column(events, ActivityEventRow::message, String[]::new),
                         column(events, ActivityEventRow::authorization, String[]::new))))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Deletes up to {@code limit} of the oldest events with an {@code event_timestamp} before {@code cutoff}, in one
+     * statement (index activity_event_time: the range scan stops after {@code limit} rows, so no call reads the
+     * whole table). Rows another pruner (a second replica) holds are skipped, not waited for.
+     *
+     * @return how many were deleted; fewer than {@code limit} means none is left
+     */
+    public Uni<Integer> deleteOlderThan(Instant cutoff, int limit) {
+        return pool.preparedQuery("DELETE FROM activity_event WHERE id IN (SELECT id FROM activity_event"
+                        + " WHERE event_timestamp < $1 ORDER BY event_timestamp LIMIT $2 FOR UPDATE SKIP LOCKED)")
+                .execute(Tuple.of(utc(cutoff), limit))
+                .map(rows -> rows.rowCount());
     }
 
     /**

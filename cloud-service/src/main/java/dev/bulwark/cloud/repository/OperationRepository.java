@@ -96,6 +96,51 @@ public class OperationRepository {
                 .map(rows -> list(rows, OperationRow::of));
     }
 
+    /** Where a pruning pass over the operations got to: the last (start_time, operation_id) it examined. */
+    public record PruneCursor(Instant startTime, UUID operationId) {
+    }
+
+    /**
+     * One batch of a pruning pass: {@code scanned} operations examined, {@code deleted} of them deleted, and
+     * the cursor to continue from ({@code scanned < limit}: the pass is over).
+     */
+    public record Pruned(int scanned, int deleted, PruneCursor next) {
+    }
+
+    /**
+     * Examines the next {@code limit} operations that started before {@code cutoff}, after {@code after} (null:
+     * from the oldest), and deletes those that finished before {@code cutoff}, in one statement. Never an
+     * operation still InProgress (its result is yet to be applied), nor the latest operation of an extension
+     * that exists (its state, reconciliation and later results are checked against it): those are kept, and the
+     * cursor steps over them, so a pass reads each old row once however many are kept.
+     *
+     * <p>The range comes from index operation_start_time: {@code start_time} never changes, so the index costs the
+     * result projection's updates nothing (they stay HOT). An operation ends after it starts, so every operation
+     * that ended before the cutoff is in the range. The extension check is one primary-key probe per row. A row
+     * a result is finishing at the same moment is re-checked after that commits (it then ended now, and stays).
+     */
+    public Uni<Pruned> deleteFinishedBefore(Instant cutoff, PruneCursor after, int limit) {
+        String range = after == null ? "start_time < $1" : "start_time < $1 AND (start_time, operation_id) > ($3, $4)";
+        Tuple parameters = after == null ? Tuple.of(utc(cutoff), limit)
+                : Tuple.of(utc(cutoff), limit, utc(after.startTime()), after.operationId());
+        return pool.preparedQuery("WITH scanned AS (SELECT operation_id, start_time FROM operation WHERE " + range
+                        + " ORDER BY start_time, operation_id LIMIT $2),"
+                        + " gone AS (DELETE FROM operation o USING scanned s WHERE o.operation_id = s.operation_id"
+                        + " AND o.status <> '" + OperationStatus.IN_PROGRESS + "' AND o.end_time < $1"
+                        + " AND NOT EXISTS (SELECT 1 FROM extension e WHERE e.id = o.extension_id"
+                        + " AND e.last_operation_id = o.operation_id) RETURNING o.operation_id),"
+                        + " last AS (SELECT start_time, operation_id FROM scanned ORDER BY start_time DESC, operation_id DESC LIMIT 1)"
+                        + " SELECT (SELECT count(*) FROM scanned), (SELECT count(*) FROM gone),"
+                        + " (SELECT start_time FROM last), (SELECT operation_id FROM last)")
+                .execute(parameters)
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    Instant lastStart = Sql.instant(row, 2);
+                    return new Pruned(row.getLong(0).intValue(), row.getLong(1).intValue(),
+                            lastStart == null ? after : new PruneCursor(lastStart, row.getUUID(3)));
+                });
+    }
+
     /** The machine each of these operations was sent to; unknown ids are absent. */
     public Uni<Map<UUID, String>> machinesOf(Collection<UUID> operationIds) {
         return pool.preparedQuery("SELECT operation_id, machine_id FROM operation WHERE operation_id = ANY($1)")
