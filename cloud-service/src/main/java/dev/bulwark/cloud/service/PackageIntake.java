@@ -97,7 +97,7 @@ public class PackageIntake {
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
-            // In .incoming/, which is emptied at every start.
+            // In .incoming/, where a start removes uploads abandoned for a day.
         }
     }
 }

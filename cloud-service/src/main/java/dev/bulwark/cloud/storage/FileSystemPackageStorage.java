@@ -13,33 +13,57 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
  * {@link PackageStorage} in a folder ({@code bulwark.storage.dir}): objects are files under their names,
  * uploads wait in {@code .incoming/} on the same file system so that storing one is an atomic rename.
+ *
+ * <p>Several replicas may share the folder (a ReadWriteMany volume, deploy/README.md): names are unique
+ * ({@link Files#createTempFile}), every store is a rename, and the catalog is written under the database's
+ * catalog lock. So a replica that starts removes only uploads untouched for {@link #ABANDONED_AFTER}, never
+ * one that another replica is still receiving.
  */
 @ApplicationScoped
 public class FileSystemPackageStorage implements PackageStorage {
     static final String INCOMING = ".incoming";
+    /** An upload not written to for this long was interrupted by a crash: a live one is written to, then stored. */
+    static final Duration ABANDONED_AFTER = Duration.ofDays(1);
 
     private final Path root;
     private final Path incoming;
 
     @Inject
     public FileSystemPackageStorage(StorageConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    FileSystemPackageStorage(StorageConfig config, Clock clock) {
         this.root = config.dir().toAbsolutePath().normalize();
         this.incoming = root.resolve(INCOMING);
         try {
             Files.createDirectories(incoming);
-            // Uploads a crash interrupted: never stored, never referenced.
-            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(incoming)) {
-                for (Path leftover : leftovers) {
-                    Files.deleteIfExists(leftover);
-                }
-            }
+            removeAbandonedUploads(clock.instant().minus(ABANDONED_AFTER));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the package storage folder " + root, e);
+        }
+    }
+
+    /** Uploads a crash interrupted: never stored, never referenced. Fresher ones may be another replica's. */
+    private void removeAbandonedUploads(Instant writtenBefore) throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(incoming)) {
+            for (Path leftover : leftovers) {
+                try {
+                    if (Files.getLastModifiedTime(leftover, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(writtenBefore)) {
+                        Files.deleteIfExists(leftover);
+                    }
+                } catch (NoSuchFileException storedOrDeletedMeanwhile) {
+                    // Another replica stored or removed it.
+                }
+            }
         }
     }
 
