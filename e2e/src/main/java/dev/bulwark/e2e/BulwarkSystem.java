@@ -43,6 +43,11 @@ public final class BulwarkSystem implements AutoCloseable {
     public record Options(int partitions, int cloudReplicas, String cloudHeap, Durability durability) {
         public static final Options DEFAULTS = new Options(LocalInfra.DEFAULT_PARTITIONS, 1, "512m", Durability.DURABLE);
 
+        /** Durable PostgreSQL. */
+        public Options(int partitions, int cloudReplicas, String cloudHeap) {
+            this(partitions, cloudReplicas, cloudHeap, Durability.DURABLE);
+        }
+
         public Options withDurability(Durability durability) {
             return new Options(partitions, cloudReplicas, cloudHeap, durability);
         }

@@ -46,6 +46,11 @@ public final class Background {
     public record Started(String name, long pid, String url) {
     }
 
+    /** As {@link #startInfra(Path, int, Durability)}, durable. */
+    public Map<String, String> startInfra(Path root, int partitions) throws IOException, InterruptedException {
+        return startInfra(root, partitions, Durability.DURABLE);
+    }
+
     /**
      * Kafka and PostgreSQL in one background JVM, their data in {@code <dir>/infra} (kept there: started again on it,
      * they go on with it); returns its coordinates (KAFKA_BOOTSTRAP_SERVERS, BULWARK_DB_*). {@code durability}: of
