@@ -38,8 +38,9 @@ public final class DeadLetter {
          */
         Undeliverable,
         /**
-         * A verified record the receiver cannot store (a text with a NUL character, a time out of range):
-         * retrying cannot help, so it is set aside and the records after it go on.
+         * A verified record the receiver cannot store (a text with a NUL character, a time out of range) or must
+         * not keep (a report whose time is later than the receiver's clock allows: kept, it would hide the reports
+         * after it): retrying cannot help, so it is set aside and the records after it go on.
          */
         Unprojectable
     }
