@@ -28,7 +28,8 @@ public final class DeadLetter {
         /**
          * A genuine operation the machine will not run: replayed, delivered after a newer one, or issued
          * outside its freshness window ({@link #ERROR_CODE} says which). The machine also answers it with a
-         * signed Failed result, so the cloud never waits for it.
+         * signed Failed result, so the cloud never waits for it. Also a guest assignment issued later than the
+         * machine's clock allows ({@code OperationNotYetValid}), which is not kept and gets no report.
          */
         OperationRefused,
         /**

@@ -91,6 +91,41 @@ public final class Json {
         }
     }
 
+    /**
+     * Where the first U+0000 is in {@code node}: the path of the text or the object holding a name with it
+     * ({@code properties.settings.endpoint}, {@code rules[1].pattern}; "" for the top level), or null when there is none.
+     * A JSON escape may carry it, but no text of Bulwark may: databases refuse it, and handlers read C strings.
+     */
+    public static String nulAt(JsonNode node) {
+        return nulAt(node, "");
+    }
+
+    private static String nulAt(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0 ? path : null;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = nulAt(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        for (var fields = node.fields(); fields.hasNext(); ) {
+            var field = fields.next();
+            if (field.getKey().indexOf('\0') >= 0) {
+                return path;
+            }
+            String found = nulAt(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
     /** The text of {@code bytes}, or a {@link MessageFormatException} naming the offset of the first byte that is not UTF-8. */
     private static String strictUtf8(byte[] bytes) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()

@@ -53,6 +53,13 @@ class JsonTest {
     }
 
     @Test
+    void nulAtNamesWhereTheFirstNulIs() {
+        assertThat(Json.nulAt(Json.tree("{\"a\":{\"b\":[\"x\",\"y\\u0000\"]}}".getBytes(StandardCharsets.UTF_8)))).isEqualTo("a.b[1]");
+        assertThat(Json.nulAt(Json.tree("{\"a\":{\"b\\u0000\":1}}".getBytes(StandardCharsets.UTF_8)))).isEqualTo("a");
+        assertThat(Json.nulAt(Json.tree("{\"a\":[1,{\"b\":\"\\u0001\"}]}".getBytes(StandardCharsets.UTF_8)))).isNull();
+    }
+
+    @Test
     void aMissingRequiredFieldIsNamed() {
         byte[] noMachine = "{\"schemaVersion\":1,\"operationId\":\"o\",\"status\":\"Failed\",\"finishedAt\":\"2026-01-01T00:00:00Z\"}"
                 .getBytes(StandardCharsets.UTF_8);

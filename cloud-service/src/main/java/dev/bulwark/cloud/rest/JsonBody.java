@@ -47,40 +47,12 @@ final class JsonBody {
         if (tree == null || !tree.isObject()) {
             throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content must be a JSON object.");
         }
-        String nul = nulAt(tree, "");
+        String nul = Json.nulAt(tree);
         if (nul != null) {
             throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content holds a NUL character (U+0000)"
                     + (nul.isEmpty() ? "" : " in '" + nul + "'") + "; no text of this API may contain it.", nul.isEmpty() ? null : nul);
         }
         return new JsonBody((ObjectNode) tree, "");
-    }
-
-    /**
-     * Where the first U+0000 is (a property's path, "" for the top level), or null. No text may hold it: the
-     * database refuses it, and an agent would hand it to handlers that read C strings.
-     */
-    private static String nulAt(JsonNode node, String path) {
-        if (node.isTextual()) {
-            return node.textValue().indexOf('\0') >= 0 ? path : null;
-        }
-        if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                String found = nulAt(node.get(i), path + "[" + i + "]");
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        for (var field : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
-            if (field.getKey().indexOf('\0') >= 0) {
-                return path;
-            }
-            String found = nulAt(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
     }
 
     JsonBody requiredObject(String name) {
