@@ -91,7 +91,7 @@ class PoisonTest {
         await().atMost(PATIENCE).until(() -> "Succeeded".equals(machine.getExtension("third").jsonPath()
                 .getString("properties.provisioningState")));
         var deadLetter = TestKafka.awaitRecord(Topics.deadLetter(Topics.EXTENSION_RESULTS),
-                r -> TestKafka.text(r.value()).contains(first.operationId()));
+                r -> String.valueOf(TestKafka.text(r.value())).contains(first.operationId()));
         assertThat(TestKafka.header(deadLetter, DeadLetter.REASON)).isEqualTo("Unprojectable");
         assertThat(TestKafka.header(deadLetter, DeadLetter.DETAIL)).startsWith("the database refused its content");
         assertThat(machine.getExtension("first").jsonPath().getString("properties.provisioningState")).isEqualTo("Creating");

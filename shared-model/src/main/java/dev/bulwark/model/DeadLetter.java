@@ -28,7 +28,8 @@ public final class DeadLetter {
         /**
          * A genuine operation the machine will not run: replayed, delivered after a newer one, or issued
          * outside its freshness window ({@link #ERROR_CODE} says which). The machine also answers it with a
-         * signed Failed result, so the cloud never waits for it.
+         * signed Failed result, so the cloud never waits for it. Also a guest assignment issued later than the
+         * machine's clock allows ({@code OperationNotYetValid}), which is not kept and gets no report.
          */
         OperationRefused,
         /**
@@ -38,8 +39,9 @@ public final class DeadLetter {
          */
         Undeliverable,
         /**
-         * A verified record the receiver cannot store (a text with a NUL character, a time out of range):
-         * retrying cannot help, so it is set aside and the records after it go on.
+         * A verified record the receiver cannot store (a text with a NUL character, a time out of range) or must
+         * not keep (a report whose time is later than the receiver's clock allows: kept, it would hide the reports
+         * after it): retrying cannot help, so it is set aside and the records after it go on.
          */
         Unprojectable
     }

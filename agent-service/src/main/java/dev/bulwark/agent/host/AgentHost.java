@@ -120,7 +120,7 @@ public final class AgentHost implements AutoCloseable {
         this.managerWatch = handler instanceof ProcessExtensionHandler ? new ExtensionManagerWatch(handler) : null;
         this.operations = new OperationHandler(packageGate, handler, workers, settings.clock(),
                 new ReplayGuard(settings.operationMaxAge(), settings.clockSkew()), stats);
-        this.guest = new GuestAssignmentHandler(settings.home(), settings.clock(), stats);
+        this.guest = new GuestAssignmentHandler(settings.home(), settings.clock(), settings.clockSkew(), stats);
         this.producer = new KafkaProducer<>(producerProperties());
         this.reports = new ReportSender(producer, settings.syncInterval(), settings.clock(), stats, guest);
         this.consumerThread = new Thread(this::consume, "bulwark-agent-consumer");

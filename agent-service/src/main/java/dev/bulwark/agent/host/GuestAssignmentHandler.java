@@ -6,6 +6,7 @@ import dev.bulwark.agent.guest.GuestEvaluator;
 import dev.bulwark.agent.guest.GuestRules;
 import dev.bulwark.agent.guest.GuestStore;
 import dev.bulwark.model.DeadLetter;
+import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.GuestAssignment;
 import dev.bulwark.model.GuestComplianceReport;
 import dev.bulwark.model.Json;
@@ -19,14 +20,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The agent part of guest configuration. For each record of {@value Topics#GUEST_ASSIGNMENTS}: the same
- * checks as an operation (key = {@code machineId}, the cloud's signature, else dead-letter), then the
- * assignment is kept in the machine's {@link GuestStore} (or forgotten when {@code removed}), evaluated
+ * checks as an operation (key = {@code machineId}, the cloud's signature, else dead-letter; one issued later than
+ * this machine's clock plus the clock skew is refused, as an operation would be), then the assignment is kept in the machine's {@link GuestStore} (or forgotten when {@code removed}), evaluated
  * read-only, and a {@link GuestComplianceReport} signed by the machine goes to
  * {@value Topics#GUEST_COMPLIANCE}. Kept assignments are evaluated again every sync interval and after a
  * local configuration change ({@link #recheck}); a report is sent only when the result changed.
@@ -38,11 +41,14 @@ import java.util.concurrent.CompletableFuture;
 final class GuestAssignmentHandler {
     private final GuestEvaluator evaluator;
     private final Clock clock;
+    private final Duration clockSkew;
     private final HostStats stats;
 
-    GuestAssignmentHandler(Path agentHome, Clock clock, HostStats stats) {
+    /** @param clockSkew how far ahead of this machine's clock an assignment's issuedAt may be (as for operations) */
+    GuestAssignmentHandler(Path agentHome, Clock clock, Duration clockSkew, HostStats stats) {
         this.evaluator = new GuestEvaluator(new GuestRules(List.of(agentHome)));
         this.clock = clock;
+        this.clockSkew = clockSkew;
         this.stats = stats;
     }
 
@@ -54,6 +60,17 @@ final class GuestAssignmentHandler {
         } catch (MessageFormatException refused) {
             stats.deadLetters.increment();
             return CompletableFuture.completedFuture(SignedRecords.deadLetter(record, refused));
+        }
+        Instant now = clock.instant();
+        if (assignment.issuedAt().isAfter(now.plus(clockSkew))) {
+            // Kept, it would make every later version of its name look older, so none would be evaluated again.
+            // Issued long ago is fine: an assignment is state, not a command, and a newer one replaces it.
+            stats.deadLetters.increment();
+            return CompletableFuture.completedFuture(SignedRecords.refusal(record, ErrorCode.OperationNotYetValid,
+                    "Guest assignment " + assignment.name() + " (" + assignment.assignmentId() + ") was not kept: it claims"
+                            + " to be issued at " + assignment.issuedAt() + ", more than " + clockSkew + " after this"
+                            + " machine's clock (" + now + ") (bulwark.agent.operation-clock-skew). Check the clocks of the"
+                            + " cloud and of this machine."));
         }
         stats.guestAssignments.increment();
         try {

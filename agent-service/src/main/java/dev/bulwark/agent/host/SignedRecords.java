@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  * {@value Topics#GUEST_ASSIGNMENTS}) must pass before the machine reads it as a message: JSON, for this
  * machine (the value's {@code machineId} is the record's key), and signed by the cloud key the machine
  * trusted at connect: operations by a batch signature ({@link dev.bulwark.model.BatchSignature}, checked by
- * the {@link CloudTrust}'s shared verifier), guest assignments each by a signature of their own. A record that fails is dead-lettered to its topic's {@code .dlq}, byte for byte.
+ * the {@link CloudTrust}'s shared verifier), guest assignments each by a signature of their own; and no text in it
+ * holds U+0000. A record that fails is dead-lettered to its topic's {@code .dlq}, byte for byte.
  */
 final class SignedRecords {
     private SignedRecords() {
@@ -51,6 +52,13 @@ final class SignedRecords {
         if (!signedByCloud.test(tree)) {
             throw new MessageFormatException(DeadLetter.Reason.SignatureInvalid, "the signature is missing or does not"
                     + " verify with the cloud key this machine trusts (" + cloud.fingerprint() + ")");
+        }
+        // The cloud's API refuses U+0000 in every text, so a genuine message never holds it; a name, path or setting
+        // with it would reach file names, handler environments and C strings.
+        String nul = Json.nulAt(tree);
+        if (nul != null) {
+            throw new MessageFormatException(DeadLetter.Reason.MalformedMessage, "a text holds a NUL character (U+0000)"
+                    + (nul.isEmpty() ? "" : " in " + nul));
         }
         return tree;
     }

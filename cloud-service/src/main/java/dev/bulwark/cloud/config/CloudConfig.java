@@ -32,6 +32,14 @@ public interface CloudConfig {
     Duration disconnectedAfter();
 
     /**
+     * How far ahead of the cloud's clock a machine's report ({@code sentAt}) or compliance report
+     * ({@code evaluatedAt}) may be. A later one is dead-lettered ({@code Unprojectable}): the newest report is kept
+     * by that time, so one from the future would hide the machine's next reports until the clock caught up.
+     */
+    @WithDefault("PT5M")
+    Duration clockSkew();
+
+    /**
      * Largest JSON request body of the API. Package uploads have their own limit
      * ({@code bulwark.storage.max-package-size}); see {@code RequestSizeLimits}.
      */

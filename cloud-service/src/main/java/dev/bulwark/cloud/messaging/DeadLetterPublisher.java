@@ -7,10 +7,12 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,6 +22,10 @@ import java.util.List;
  * <p>The rule: a record that cannot be parsed or verified (malformed, unsupported schema, wrong key,
  * bad signature, unknown machine, an operation of another machine) is dead-lettered; database errors are
  * retried, because the record itself is fine.
+ *
+ * <p>A record the broker took may no longer fit once the dead-letter headers are added (an agent can send a value
+ * of exactly the broker's limit): its dead letter is sent again without the value, the detail saying so and how
+ * large it was, rather than failing the batch again and again until the consumer stops.
  */
 @ApplicationScoped
 public class DeadLetterPublisher {
@@ -42,7 +48,29 @@ public class DeadLetterPublisher {
             LOG.warnf("Dead-lettered %s-%d@%d: %s (%s)", r.record().topic(), r.record().partition(), r.record().offset(),
                     r.reason(), r.detail());
         });
-        return producer.sendAll(records);
+        return producer.sendEach(records).chain(errors -> {
+            List<ProducerRecord<byte[], byte[]>> valueless = new ArrayList<>();
+            for (int i = 0; i < errors.size(); i++) {
+                Throwable error = errors.get(i);
+                if (error instanceof RecordTooLargeException) {
+                    valueless.add(withoutValue(rejected.get(i)));
+                } else if (error != null) {
+                    // The broker is away or refused for another reason: the batch is retried, dead letters included.
+                    return Uni.createFrom().failure(error);
+                }
+            }
+            return producer.sendAll(valueless);
+        });
+    }
+
+    /** The dead letter of a record too large to copy: key and headers, and a detail naming the value's size. */
+    private static ProducerRecord<byte[], byte[]> withoutValue(Rejected rejected) {
+        var source = rejected.record();
+        LOG.warnf("The dead letter of %s-%d@%d is sent without its value of %d bytes: with the dead-letter headers it is"
+                + " larger than the broker accepts", source.topic(), source.partition(), source.offset(), source.serializedValueSize());
+        return deadLetter(new Rejected(source, rejected.reason(), rejected.detail() + " (the value, "
+                + source.serializedValueSize() + " bytes, is left out: with these headers it is larger than the broker"
+                + " accepts)"), false);
     }
 
     /** Dead letters for outbox messages the broker refused: key and reason only, since the value did not fit. */
@@ -62,9 +90,13 @@ public class DeadLetterPublisher {
     }
 
     private static ProducerRecord<byte[], byte[]> deadLetter(Rejected rejected) {
+        return deadLetter(rejected, true);
+    }
+
+    private static ProducerRecord<byte[], byte[]> deadLetter(Rejected rejected, boolean withValue) {
         var source = rejected.record();
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.deadLetter(source.topic()), null,
-                source.key(), source.value());
+                source.key(), withValue ? source.value() : null);
         for (Header header : source.headers()) {
             record.headers().add(header);
         }

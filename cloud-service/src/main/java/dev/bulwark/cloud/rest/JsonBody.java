@@ -37,10 +37,20 @@ final class JsonBody {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            // Json.MAPPER refuses a name given twice: a reviewer would read one value and the API store another.
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+                throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content gives the same property"
+                        + " twice in one object" + where + "; give each property once.");
+            }
             throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content is not valid JSON" + where + ".");
         }
         if (tree == null || !tree.isObject()) {
             throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content must be a JSON object.");
+        }
+        String nul = Json.nulAt(tree);
+        if (nul != null) {
+            throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content holds a NUL character (U+0000)"
+                    + (nul.isEmpty() ? "" : " in '" + nul + "'") + "; no text of this API may contain it.", nul.isEmpty() ? null : nul);
         }
         return new JsonBody((ObjectNode) tree, "");
     }
