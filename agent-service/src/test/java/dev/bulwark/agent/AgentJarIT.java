@@ -77,7 +77,7 @@ class AgentJarIT {
 
     @Test
     void runHostsTheMachineWithHealthAndMetrics() throws Exception {
-        try (KafkaBroker broker = KafkaBroker.start(Path.of("target/kafka/agent-jar-it"));
+        try (KafkaBroker broker = KafkaBroker.startFresh(Path.of("target/kafka/agent-jar-it"));
              TestCloud cloud = new TestCloud()) {
             // No guest-configuration topics: an agent must work where they were never created.
             broker.createTopics(2, Topics.EXTENSION_OPERATIONS, Topics.EXTENSION_RESULTS, Topics.AGENT_REPORTS,
@@ -126,7 +126,7 @@ class AgentJarIT {
 
     @Test
     void anAgentKilledAndStartedAgainResumesAtOnce() throws Exception {
-        try (KafkaBroker broker = KafkaBroker.start(Path.of("target/kafka/agent-jar-it-restart"));
+        try (KafkaBroker broker = KafkaBroker.startFresh(Path.of("target/kafka/agent-jar-it-restart"));
              TestCloud cloud = new TestCloud()) {
             broker.createTopics(2, Topics.EXTENSION_OPERATIONS, Topics.EXTENSION_RESULTS, Topics.AGENT_REPORTS,
                     Topics.GUEST_ASSIGNMENTS, Topics.deadLetter(Topics.EXTENSION_OPERATIONS));

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The main class of the broker child process that {@link KafkaBroker} starts: formats the KRaft
- * storage, then runs {@code kafka.Kafka}, and exits as soon as its standard input reaches end of
+ * storage when told to, then runs {@code kafka.Kafka}, and exits as soon as its standard input reaches end of
  * file. The parent holds the other end of that pipe, so the broker stops when the parent closes it
  * and also when the parent dies in any way (even {@code kill -9}): no broker is ever left behind.
  *
@@ -19,9 +19,10 @@ import java.util.List;
  * are runtime-only there and never reach the modules that use dev-infra). It must stay a single
  * class with no nested classes: {@link KafkaBroker} copies just this class file out of the jar.
  *
- * <p>Arguments: cluster id, path of the broker properties file, path of a file whose lines are the
- * {@code --add-scram} values of the users to create when formatting (SCRAM users must exist before the
- * broker's first start: the broker itself logs in as one).
+ * <p>Arguments: path of the broker properties file; then, to format new storage first, the cluster id and the
+ * path of a file whose lines are the {@code --add-scram} values of the users to create (SCRAM users must exist
+ * before the broker's first start: the broker itself logs in as one). Without them the broker runs on the
+ * storage an earlier start formatted (formatting it again would fail: "already formatted").
  */
 public final class BrokerMain {
 
@@ -29,27 +30,30 @@ public final class BrokerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: BrokerMain CLUSTER_ID SERVER_PROPERTIES SCRAM_USERS_FILE");
+        if (args.length != 1 && args.length != 3) {
+            System.err.println("usage: BrokerMain SERVER_PROPERTIES [CLUSTER_ID SCRAM_USERS_FILE]");
             System.exit(2);
         }
-        String clusterId = args[0];
-        String propertiesFile = args[1];
-        // Read from a file, not given as arguments: a command line is visible to every local user.
-        List<String> format = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propertiesFile));
-        for (String scramUser : Files.readAllLines(Path.of(args[2]), StandardCharsets.UTF_8)) {
-            if (!scramUser.isBlank()) {
-                format.add("--add-scram");
-                format.add(scramUser.trim());
+        String propertiesFile = args[0];
+        if (args.length == 3) {
+            String clusterId = args[1];
+            List<String> format = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propertiesFile));
+            // Read from a file, not given as arguments: a command line is visible to every local user.
+            for (String scramUser : Files.readAllLines(Path.of(args[2]), StandardCharsets.UTF_8)) {
+                if (!scramUser.isBlank()) {
+                    format.add("--add-scram");
+                    format.add(scramUser.trim());
+                }
             }
-        }
-
-        int formatted = (int) Class.forName("kafka.tools.StorageTool")
-                .getMethod("execute", String[].class, PrintStream.class)
-                .invoke(null, format.toArray(String[]::new), System.out);
-        if (formatted != 0) {
-            System.err.println("BrokerMain: formatting the storage failed with exit code " + formatted);
-            System.exit(formatted);
+            int formatted = (int) Class.forName("kafka.tools.StorageTool")
+                    .getMethod("execute", String[].class, PrintStream.class)
+                    .invoke(null, format.toArray(String[]::new), System.out);
+            if (formatted != 0) {
+                System.err.println("BrokerMain: formatting the storage failed with exit code " + formatted);
+                System.exit(formatted);
+            }
+        } else {
+            System.out.println("BrokerMain: starting on the storage formatted by an earlier start");
         }
 
         Thread parentWatch = new Thread(BrokerMain::exitWhenStdinCloses, "bulwark-parent-watch");

@@ -9,8 +9,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Points {@code @QuarkusTest}s at real Kafka and PostgreSQL, and gives the application a server certificate
  * so it serves TLS as it does by default everywhere else: one {@link LocalInfra} per test JVM,
- * started by the first test that needs it, data under {@code target/bulwark-infra}, shared by all
- * test classes, and stopped when the JVM exits. Register it once per module, on any one test class:
+ * started by the first test that needs it, on empty data under {@code target/bulwark-infra} with a fast (not
+ * durable) PostgreSQL ({@link LocalInfra.Options#forTests()}), shared by all test classes, and stopped when the JVM exits. Register it once per module, on any one test class:
  * <pre>{@code @WithTestResource(value = BulwarkInfraResource.class, scope = TestResourceScope.GLOBAL)}</pre>
  * (or {@code @QuarkusTestResource(value = BulwarkInfraResource.class, restrictToAnnotatedClass = false)}).
  * Test code reaches the servers through {@link #infra()}, e.g. {@code infra().kafkaClientConfig(KafkaUser.AGENT)},
@@ -61,7 +61,7 @@ public class BulwarkInfraResource implements QuarkusTestResourceLifecycleManager
     }
 
     private static LocalInfra startForThisJvm() {
-        LocalInfra started = LocalInfra.start(WORK);
+        LocalInfra started = LocalInfra.start(WORK, LocalInfra.Options.forTests());
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "bulwark-infra-stop"));
         started.environment().forEach((key, value) -> System.setProperty(SHARED_KEY + key, value));
         return started;
@@ -73,6 +73,6 @@ public class BulwarkInfraResource implements QuarkusTestResourceLifecycleManager
         for (String key : SHARED) {
             env.put(key, System.getProperty(SHARED_KEY + key));
         }
-        return LocalInfra.start(WORK, LocalInfra.DEFAULT_PARTITIONS, env);
+        return LocalInfra.start(WORK, LocalInfra.Options.forTests(), env);
     }
 }

@@ -5,11 +5,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
-/** The few file operations the launchers need: wipe a data directory, show the end of a log. */
+/**
+ * The few file operations the launchers need: wipe a data directory, show the end of a log, keep a few facts
+ * about a data directory (its ports, its cluster id) in a properties file.
+ */
 final class FileTree {
 
     private FileTree() {
@@ -40,6 +46,37 @@ final class FileTree {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(could not read " + file + ": " + e + ")";
+        }
+    }
+
+    /** The properties in {@code file}; empty when it is missing or unreadable (a half-written file counts as none). */
+    static Properties readProperties(Path file) {
+        Properties properties = new Properties();
+        if (Files.isRegularFile(file)) {
+            try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                return new Properties();
+            }
+        }
+        return properties;
+    }
+
+    /** Replaces {@code file} with {@code values} (written next to it, then renamed: never half-written). */
+    static void writeProperties(Path file, Map<String, String> values) throws IOException {
+        StringBuilder text = new StringBuilder("# Written by dev.bulwark.infra\n");
+        values.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** An integer property, or 0 when it is missing or not a number. */
+    static int intProperty(Properties properties, String key) {
+        try {
+            return Integer.parseInt(properties.getProperty(key, "0").trim());
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 }

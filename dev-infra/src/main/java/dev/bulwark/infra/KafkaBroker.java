@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,15 +18,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 
 /**
  * A real Apache Kafka broker (KRaft, one node acting as broker and controller) running in a child
@@ -39,6 +46,10 @@ import org.apache.kafka.common.Uuid;
  * ({@code credentials.properties}, mode 0600), so a broker started again on the same directory accepts the
  * same clients.
  *
+ * <p>A broker started again on its data directory, however the previous one ended ({@code kill -9} included),
+ * keeps its storage (cluster id, topics, records, committed offsets, users, ACLs) and, when they are free, its
+ * ports. {@link #startFresh} starts on empty storage instead (tests).
+ *
  * <p>The broker's jars are the ones the Quarkus BOM pins for kafka-clients, listed at build time in
  * {@code kafka-classpath.txt} inside this jar.
  */
@@ -47,51 +58,101 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final String CLASSPATH_RESOURCE = "kafka-classpath.txt";
+    /** Written once formatted storage served: its cluster id. Storage without it is formatted again. */
+    private static final String CLUSTER_FILE = "cluster.properties";
+    /** The ports of the last start, taken again when free. */
+    private static final String PORTS_FILE = "ports.properties";
+    /** The broker process of the last start, to find it should it still run. */
+    private static final String PID_FILE = "broker.pid";
+    /** As {@code kafka-storage format --add-scram} does by default. */
+    private static final int SCRAM_ITERATIONS = 4096;
+    /** How long the admin's password may be refused before the start fails (it never is on matching files). */
+    private static final Duration AUTHENTICATION_GRACE = Duration.ofSeconds(10);
 
     private final Process process;
     private final String bootstrapServers;
     private final KafkaCredentials credentials;
     private final Path logFile;
     private final Admin admin;
+    private final String clusterId;
+    private final boolean reusedData;
 
-    private KafkaBroker(Process process, String bootstrapServers, KafkaCredentials credentials, Path logFile, Admin admin) {
+    private KafkaBroker(Process process, String bootstrapServers, KafkaCredentials credentials, Path logFile, Admin admin,
+                        String clusterId, boolean reusedData) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
         this.credentials = credentials;
         this.logFile = logFile;
         this.admin = admin;
+        this.clusterId = clusterId;
+        this.reusedData = reusedData;
     }
 
-    /** Starts a broker with its data and log under {@code dataDir}, waiting up to 90 s for it to be ready. */
+    /**
+     * Starts a broker with its data and log under {@code dataDir}, waiting up to 90 s for it to be ready. Data a
+     * broker left there (formatted storage, topics, records, committed offsets) are kept: see {@link #start(Path, Duration)}.
+     */
     public static KafkaBroker start(Path dataDir) {
         return start(dataDir, DEFAULT_START_TIMEOUT);
     }
 
     /**
-     * Starts a broker with a fresh log directory under {@code dataDir} (anything a previous broker left
-     * there is deleted, but not its credentials), waits until it answers an Admin request, and creates the ACLs.
+     * Starts a broker on new, empty storage under {@code dataDir}: whatever a previous broker left there is deleted
+     * first (but not its credentials, nor its ports, which are reused when free). For tests.
+     */
+    public static KafkaBroker startFresh(Path dataDir) {
+        return start(dataDir, DEFAULT_START_TIMEOUT, true);
+    }
+
+    /**
+     * Starts a broker with its data under {@code dataDir}, waits until it answers an Admin request, and creates the
+     * ACLs. Storage formatted by an earlier broker there is used again (its cluster id, topics, records, offsets,
+     * SCRAM users and ACLs), however that broker ended, {@code kill -9} included; storage that never served
+     * (none, or a first start that did not get that far) is formatted anew with every {@link KafkaUser} as a SCRAM
+     * user. The client and controller ports of the previous start are taken again when free, so clients that knew
+     * the broker find it again.
      *
-     * @throws IllegalStateException when the broker exits or is not ready in time; the message ends
-     *                               with the tail of the broker's log
+     * @throws IllegalStateException when the broker exits or is not ready in time (the message ends with the tail of
+     *                               the broker's log), or when the storage belongs to another cluster or the
+     *                               credentials file does not match its users
      */
     public static KafkaBroker start(Path dataDir, Duration startTimeout) {
+        return start(dataDir, startTimeout, false);
+    }
+
+    private static KafkaBroker start(Path dataDir, Duration startTimeout, boolean fresh) {
         try {
             Path dir = dataDir.toAbsolutePath();
             Path logDirs = dir.resolve("kraft-logs");
             Files.createDirectories(dir);
-            FileTree.delete(logDirs);
+            stopLeftover(dir);
+            String clusterId = fresh ? null : servedCluster(dir, logDirs);
+            boolean reused = clusterId != null;
+            if (!reused) {
+                FileTree.delete(logDirs);
+                Files.deleteIfExists(dir.resolve(CLUSTER_FILE));
+                clusterId = Uuid.randomUuid().toString();
+            }
 
             KafkaCredentials credentials = KafkaCredentials.loadOrCreate(dir.resolve("credentials.properties"));
-            int brokerPort = FreePort.find();
-            int controllerPort = FreePort.find();
+            Properties previousPorts = FileTree.readProperties(dir.resolve(PORTS_FILE));
+            int brokerPort = FreePort.reuseOrFind(FileTree.intProperty(previousPorts, "client"));
+            int controllerPort = FreePort.reuseOrFind(FileTree.intProperty(previousPorts, "controller"));
+            if (controllerPort == brokerPort) {
+                controllerPort = FreePort.find();
+            }
+            FileTree.writeProperties(dir.resolve(PORTS_FILE),
+                    Map.of("client", String.valueOf(brokerPort), "controller", String.valueOf(controllerPort)));
             Path properties = writeBrokerProperties(dir, logDirs, brokerPort, controllerPort, credentials);
-            Path scramUsers = dir.resolve("scram-users.txt");
-            PrivateFiles.write(scramUsers, String.join("\n", credentials.formatScramArguments()) + "\n");
             Path log4j = writeLog4jConfig(dir);
             Path launcherDir = extractBrokerMain(dir);
             Path logFile = dir.resolve("broker.log");
+            if (Files.exists(logFile)) {
+                // The previous start's log stays one start longer: after a crash it tells what happened.
+                Files.move(logFile, dir.resolve("broker.previous.log"), StandardCopyOption.REPLACE_EXISTING);
+            }
 
-            List<String> command = List.of(
+            List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // Small and quick to start: the broker shares 2 cores with the tests.
                     "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -99,14 +160,20 @@ public final class KafkaBroker implements AutoCloseable {
                     "-Dlog4j2.configurationFile=" + log4j,
                     "-cp", launcherDir + File.pathSeparator + brokerClasspath(),
                     BrokerMain.class.getName(),
-                    Uuid.randomUuid().toString(),
-                    properties.toString(),
-                    scramUsers.toString());
+                    properties.toString()));
+            if (!reused) {
+                // Formatting creates the SCRAM users: they must exist before the broker's first start.
+                Path scramUsers = dir.resolve("scram-users.txt");
+                PrivateFiles.write(scramUsers, String.join("\n", credentials.formatScramArguments()) + "\n");
+                command.add(clusterId);
+                command.add(scramUsers.toString());
+            }
             // The child's stdin stays an open pipe: closing it (or dying) is how this JVM says "stop".
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .start();
+            Files.writeString(dir.resolve(PID_FILE), process.pid() + "\n", StandardCharsets.UTF_8);
 
             String bootstrap = "127.0.0.1:" + brokerPort;
             Map<String, Object> adminConfig = new HashMap<>(credentials.clientProperties(KafkaUser.ADMIN));
@@ -114,9 +181,15 @@ public final class KafkaBroker implements AutoCloseable {
             adminConfig.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "250");
             adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "bulwark-dev-infra");
             Admin admin = Admin.create(adminConfig);
-            KafkaBroker broker = new KafkaBroker(process, bootstrap, credentials, logFile, admin);
+            KafkaBroker broker = new KafkaBroker(process, bootstrap, credentials, logFile, admin, clusterId, reused);
             try {
                 broker.awaitReady(startTimeout);
+                if (reused) {
+                    broker.addMissingScramUsers();
+                } else {
+                    // From now on this storage has served: a later start keeps it.
+                    FileTree.writeProperties(dir.resolve(CLUSTER_FILE), Map.of("cluster.id", clusterId));
+                }
                 KafkaAcls.apply(admin);
             } catch (RuntimeException e) {
                 broker.close();
@@ -125,6 +198,87 @@ public final class KafkaBroker implements AutoCloseable {
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the Kafka broker in " + dataDir, e);
+        }
+    }
+
+    /**
+     * The cluster id of storage in {@code logDirs} that an earlier broker formatted and served (it answered an
+     * Admin request, which is when {@value #CLUSTER_FILE} is written); null when there is none, or when a first
+     * start ended before that (then nothing of value is there, and the storage is formatted again).
+     *
+     * @throws IllegalStateException when the storage says it is another cluster's than {@value #CLUSTER_FILE} says
+     */
+    private static String servedCluster(Path dir, Path logDirs) {
+        String served = FileTree.readProperties(dir.resolve(CLUSTER_FILE)).getProperty("cluster.id");
+        String formatted = FileTree.readProperties(logDirs.resolve("meta.properties")).getProperty("cluster.id");
+        if (served == null || formatted == null) {
+            return null;
+        }
+        if (!served.equals(formatted)) {
+            throw new IllegalStateException("The Kafka storage in " + logDirs + " belongs to cluster " + formatted
+                    + ", but " + dir.resolve(CLUSTER_FILE) + " says this broker's cluster is " + served
+                    + ": refusing to use either. Delete " + dir + " to start a new, empty broker there.");
+        }
+        return served;
+    }
+
+    /**
+     * A broker still running on this data (its parent died a moment ago and it is shutting down, or it was left
+     * behind) holds the storage's lock: wait for it to go, stop it if it does not.
+     */
+    private static void stopLeftover(Path dir) throws IOException {
+        Path pidFile = dir.resolve(PID_FILE);
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        String properties = dir.resolve("server.properties").toString();
+        ProcessHandle.of(pid)
+                .filter(p -> p.info().arguments().map(args -> Arrays.asList(args).contains(properties)).orElse(false))
+                .ifPresent(leftover -> {
+                    System.err.println("bulwark-infra: waiting for the Kafka broker still running on " + dir
+                            + " (pid " + leftover.pid() + ") to stop");
+                    leftover.destroy();
+                    try {
+                        leftover.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        leftover.destroyForcibly();
+                        try {
+                            leftover.onExit().get(5, TimeUnit.SECONDS);
+                        } catch (Exception ignored) {
+                            // Starting will say why if the storage is still locked.
+                        }
+                    }
+                });
+    }
+
+    /**
+     * On storage formatted earlier, the SCRAM users are those of its first start: a {@link KafkaUser} added since
+     * then is created here (by the admin, whose password has not changed).
+     */
+    private void addMissingScramUsers() {
+        try {
+            Set<String> existing = admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS).keySet();
+            List<UserScramCredentialAlteration> missing = new ArrayList<>();
+            for (KafkaUser user : KafkaUser.values()) {
+                if (!existing.contains(user.userName())) {
+                    missing.add(new UserScramCredentialUpsertion(user.userName(),
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), credentials.password(user)));
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin.alterUserScramCredentials(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not check the SCRAM users of the broker at " + bootstrapServers, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking the SCRAM users", e);
         }
     }
 
@@ -148,7 +302,17 @@ public final class KafkaBroker implements AutoCloseable {
         return config;
     }
 
-    /** The broker's own log (stdout and stderr of the child process). */
+    /** The KRaft cluster id: the same on every start on the same storage. */
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** True when this start used storage an earlier broker formatted (and its topics, records and offsets). */
+    public boolean reusedData() {
+        return reusedData;
+    }
+
+    /** The broker's own log (stdout and stderr of the child process); the previous start's is {@code broker.previous.log}. */
     public Path logFile() {
         return logFile;
     }
@@ -188,6 +352,7 @@ public final class KafkaBroker implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         KafkaFuture<Collection<Node>> pending = null;
         Throwable last = null;
+        long refusedSince = 0;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The Kafka broker exited with code " + process.exitValue()
@@ -204,6 +369,15 @@ public final class KafkaBroker implements AutoCloseable {
             } catch (ExecutionException e) {
                 last = e.getCause();
                 pending = null;
+                if (last instanceof SaslAuthenticationException) {
+                    refusedSince = refusedSince == 0 ? System.nanoTime() : refusedSince;
+                    if (System.nanoTime() - refusedSince > AUTHENTICATION_GRACE.toNanos()) {
+                        throw new IllegalStateException("The Kafka broker at " + bootstrapServers + " refuses the admin's"
+                                + " password from credentials.properties: that file is not the one its storage was"
+                                + " formatted with. Put the right one back, or delete " + logFile.getParent()
+                                + " to start a new, empty broker there. (" + last.getMessage() + ")");
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);

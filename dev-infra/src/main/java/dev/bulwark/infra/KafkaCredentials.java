@@ -100,6 +100,10 @@ final class KafkaCredentials {
         return arguments;
     }
 
+    String password(KafkaUser user) {
+        return passwords.get(user);
+    }
+
     /** Every password, e.g. to check that none reached a log. */
     List<String> passwords() {
         return List.copyOf(passwords.values());

@@ -24,6 +24,10 @@ import dev.bulwark.model.Topics;
  * <p>Kafka clients connect as one of the {@link KafkaUser}s with the settings of
  * {@link #kafkaClientProperties}: those of the broker it started, or, for a named cluster, those in the
  * directory {@value #KAFKA_CLIENT_CONFIGS} names ({@link KafkaClientConfigs}; none: unauthenticated clients).
+ *
+ * <p>By default ({@link Options#durable()}) the servers it starts keep their data under the work directory from
+ * one start to the next, whatever ended the previous one ({@code kill -9} included), and PostgreSQL is durable;
+ * tests use {@link Options#forTests()}: empty data, fast PostgreSQL.
  */
 public final class LocalInfra implements AutoCloseable {
 
@@ -49,17 +53,55 @@ public final class LocalInfra implements AutoCloseable {
         this.started = started;
     }
 
-    /** Starts (or finds) Kafka and PostgreSQL, servers' data under {@code workDir}, topics with 4 partitions. */
+    /**
+     * How to start the servers LocalInfra starts.
+     *
+     * @param partitions of every Bulwark topic it creates (topics that exist keep theirs)
+     * @param durability of the PostgreSQL it starts
+     * @param freshData  true: the servers start on empty data (whatever an earlier start left is deleted); false:
+     *                   on the data an earlier start left under the work directory, if any
+     */
+    public record Options(int partitions, Durability durability, boolean freshData) {
+        /** Durable, on the data of earlier starts: every run that is not a test ({@code ./bulwark infra, up, cloud}). */
+        public static Options durable() {
+            return new Options(DEFAULT_PARTITIONS, Durability.DURABLE, false);
+        }
+
+        /** Fast and on empty data: tests. */
+        public static Options forTests() {
+            return new Options(DEFAULT_PARTITIONS, Durability.FAST, true);
+        }
+
+        public Options withPartitions(int partitions) {
+            return new Options(partitions, durability, freshData);
+        }
+
+        public Options withDurability(Durability durability) {
+            return new Options(partitions, durability, freshData);
+        }
+
+        public Options withFreshData(boolean freshData) {
+            return new Options(partitions, durability, freshData);
+        }
+    }
+
+    /** Starts (or finds) Kafka and PostgreSQL, servers' data under {@code workDir}: {@link Options#durable()}. */
     public static LocalInfra start(Path workDir) {
-        return start(workDir, DEFAULT_PARTITIONS);
+        return start(workDir, Options.durable());
     }
 
+    /** As {@link #start(Path)}, topics with {@code partitions} partitions. */
     public static LocalInfra start(Path workDir, int partitions) {
-        return start(workDir, partitions, System.getenv());
+        return start(workDir, Options.durable().withPartitions(partitions));
     }
 
-    /** As {@link #start(Path, int)}, reading the variables from {@code env} instead of the process environment. */
-    static LocalInfra start(Path workDir, int partitions, Map<String, String> env) {
+    public static LocalInfra start(Path workDir, Options options) {
+        return start(workDir, options, System.getenv());
+    }
+
+    /** As {@link #start(Path, Options)}, reading the variables from {@code env} instead of the process environment. */
+    static LocalInfra start(Path workDir, Options options, Map<String, String> env) {
+        int partitions = options.partitions();
         List<AutoCloseable> started = new ArrayList<>();
         try {
             String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
@@ -74,13 +116,15 @@ public final class LocalInfra implements AutoCloseable {
                 say("Kafka: using the cluster at " + bootstrap + " (KAFKA_BOOTSTRAP_SERVERS)"
                         + (clientConfigs == null ? "" : ", client settings in " + clientConfigs + " (" + KAFKA_CLIENT_CONFIGS + ")"));
             } else {
-                KafkaBroker broker = KafkaBroker.start(workDir.resolve("kafka"));
+                KafkaBroker broker = options.freshData() ? KafkaBroker.startFresh(workDir.resolve("kafka"))
+                        : KafkaBroker.start(workDir.resolve("kafka"));
                 started.add(broker);
                 broker.createTopics(partitions, bulwarkTopics().toArray(String[]::new));
                 bootstrap = broker.bootstrapServers();
                 clientConfigs = writeClientConfigs(broker, workDir.resolve("kafka").resolve("clients").toAbsolutePath());
                 say("Kafka: started a broker at " + bootstrap + " (pid " + broker.process().pid()
-                        + ", log " + broker.logFile() + ")");
+                        + ", log " + broker.logFile() + ") on " + (broker.reusedData()
+                        ? "the data of its previous run (cluster " + broker.clusterId() + ")" : "new, empty storage"));
                 say("Kafka: clients log in with SASL/SCRAM as " + userNames() + "; each one's settings: "
                         + clientConfigs + "/<user>.properties");
             }
@@ -94,12 +138,15 @@ public final class LocalInfra implements AutoCloseable {
                 password = env.getOrDefault("BULWARK_DB_PASSWORD", Postgres.PASSWORD);
                 say("PostgreSQL: using " + jdbcUrl + " as " + user + " (BULWARK_DB_URL)");
             } else {
-                Postgres postgres = Postgres.start(workDir, env);
+                Postgres postgres = Postgres.start(workDir, options.durability(), options.freshData(), env);
                 started.add(postgres);
                 jdbcUrl = postgres.jdbcUrl();
                 user = postgres.username();
                 password = postgres.password();
-                say("PostgreSQL: started " + postgres.description() + " at " + jdbcUrl);
+                say("PostgreSQL: started " + postgres.description() + " at " + jdbcUrl + " on "
+                        + (postgres.reusedData() ? "the data of its previous run" : "a new cluster") + ", "
+                        + (postgres.durability() == Durability.DURABLE ? "durable (fsync on)"
+                        : "fast (fsync off: a crash may lose or corrupt data)") + ", data in " + postgres.dataDir());
             }
             say("Kafka topics (" + partitions + " partitions each): " + String.join(", ", bulwarkTopics()));
             return new LocalInfra(bootstrap, clientConfigs, jdbcUrl, user, password, started);

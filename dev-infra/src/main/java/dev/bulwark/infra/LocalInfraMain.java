@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * It is written only once everything is ready, so a script can wait for it to appear. Kafka's passwords
  * are not in it: BULWARK_KAFKA_CLIENT_CONFIGS is the directory of one 0600 client settings file per user.
  *
+ * <p>The servers keep their data in WORK_DIR: started again there (after a stop, a crash or {@code kill -9}),
+ * they go on with it. PostgreSQL is durable unless the variable {@value Durability#VARIABLE} says {@code fast}.
+ *
  * <p>Runs until its standard input closes or it gets SIGTERM/SIGINT, then stops everything. When
  * standard input cannot close later ({@code /dev/null}, as a script's background job gets, a file, or
  * none), only a signal stops it.
@@ -38,7 +41,9 @@ public final class LocalInfraMain {
         }
 
         int partitions = args.length > 2 ? Integer.parseInt(args[2]) : LocalInfra.DEFAULT_PARTITIONS;
-        LocalInfra infra = LocalInfra.start(workDir, partitions);
+        Durability durability = Durability.parse(System.getenv(Durability.VARIABLE), Durability.DURABLE);
+        LocalInfra infra = LocalInfra.start(workDir, LocalInfra.Options.durable().withPartitions(partitions)
+                .withDurability(durability));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             infra.close();

@@ -26,29 +26,37 @@ final class SystemPostgres implements AutoCloseable {
         this.port = port;
     }
 
-    static SystemPostgres start(Path dataDir, int port) {
-        FileTree.delete(dataDir);
-        try {
-            Files.createDirectories(dataDir);
-            if (ROOT) {
-                UserPrincipalLookupService users = dataDir.getFileSystem().getUserPrincipalLookupService();
-                Files.setOwner(dataDir, users.lookupPrincipalByName("postgres"));
+    /**
+     * Starts a server on {@code dataDir}; {@code init}: on a new cluster (whatever was there is deleted first),
+     * else on the cluster an earlier start initialised there.
+     */
+    static SystemPostgres start(Path dataDir, int port, Durability durability, boolean init) {
+        if (init) {
+            FileTree.delete(dataDir);
+            try {
+                Files.createDirectories(dataDir);
+                if (ROOT) {
+                    UserPrincipalLookupService users = dataDir.getFileSystem().getUserPrincipalLookupService();
+                    Files.setOwner(dataDir, users.lookupPrincipalByName("postgres"));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not prepare " + dataDir + " for user postgres", e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not prepare " + dataDir + " for user postgres", e);
+            // Trust authentication: the cluster listens on 127.0.0.1 only.
+            List<String> initdb = new ArrayList<>(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", "postgres",
+                    "--auth=trust", "-E", "UTF8", "--no-instructions"));
+            if (durability == Durability.FAST) {
+                initdb.add("--no-sync");
+            }
+            run(initdb, 60);
         }
-        // Trust authentication: the cluster listens on 127.0.0.1 only and lives as long as the tests.
-        run(List.of(bin("initdb"), "-D", dataDir.toString(), "-U", "postgres", "--auth=trust",
-                "-E", "UTF8", "--no-sync", "--no-instructions"), 60);
-        String serverOptions = String.join(" ",
+        List<String> options = new ArrayList<>(List.of(
                 "-p", String.valueOf(port),
                 "-k", quoted(dataDir.toString()),
-                "-c", "listen_addresses=127.0.0.1",
-                "-c", "fsync=off",
-                "-c", "synchronous_commit=off",
-                "-c", "full_page_writes=off");
+                "-c", "listen_addresses=127.0.0.1"));
+        durability.serverSettings().forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
         run(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", dataDir.resolve("postgres.log").toString(),
-                "-o", serverOptions, "-w", "-t", "60", "start"), 90);
+                "-o", String.join(" ", options), "-w", "-t", "60", "start"), 90);
         return new SystemPostgres(dataDir, port);
     }
 
@@ -56,9 +64,22 @@ final class SystemPostgres implements AutoCloseable {
         return port;
     }
 
+    /** Stops the server (fast shutdown); nothing to do when it is gone already (killed). */
     @Override
     public void close() {
+        if (!running()) {
+            return;
+        }
         run(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30", "stop"), 45);
+    }
+
+    private boolean running() {
+        try {
+            List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+            return !lines.isEmpty() && ProcessHandle.of(Long.parseLong(lines.get(0).trim())).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
     }
 
     private static String bin(String tool) {

@@ -25,7 +25,7 @@ class KafkaBrokerTest {
     @Test
     void carriesAKeyedRecordAndLeavesNoProcessBehind() throws Exception {
         ProcessHandle child;
-        try (KafkaBroker broker = KafkaBroker.start(Path.of("target", "kafka-broker-test"))) {
+        try (KafkaBroker broker = KafkaBroker.startFresh(Path.of("target", "kafka-broker-test"))) {
             child = broker.process();
             assertThat(child.isAlive()).isTrue();
             broker.createTopics(2, TOPIC);

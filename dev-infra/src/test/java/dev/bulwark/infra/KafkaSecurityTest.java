@@ -53,7 +53,7 @@ class KafkaSecurityTest {
 
     @BeforeAll
     static void startBroker() {
-        broker = KafkaBroker.start(DATA);
+        broker = KafkaBroker.startFresh(DATA);
         broker.createTopics(1, LocalInfra.bulwarkTopics().toArray(String[]::new));
     }
 
@@ -177,12 +177,12 @@ class KafkaSecurityTest {
     void aBrokerStartedAgainOnItsDataAcceptsTheSameCredentials() throws Exception {
         Path data = Path.of("target", "kafka-security-restart-test");
         Map<String, Object> cloudBefore;
-        try (KafkaBroker first = KafkaBroker.start(data)) {
+        try (KafkaBroker first = KafkaBroker.startFresh(data)) {
             cloudBefore = first.clientConfig(KafkaUser.CLOUD);
         }
         try (KafkaBroker again = KafkaBroker.start(data)) {
             again.createTopics(1, Topics.EXTENSION_OPERATIONS);
-            cloudBefore.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, again.bootstrapServers()); // a new port
+            cloudBefore.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, again.bootstrapServers()); // a new port, should the old one be taken
             try (var cloud = producer(cloudBefore)) {
                 assertThat(cloud.send(record(Topics.EXTENSION_OPERATIONS)).get().topic()).isEqualTo(Topics.EXTENSION_OPERATIONS);
             }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -18,12 +20,19 @@ import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.bulwark.model.Topics;
+
 /**
  * Runs LocalInfraMain as a script would, in its own JVM, then kills that JVM with SIGKILL: the broker
- * and PostgreSQL it started must go away by themselves.
+ * and PostgreSQL it started must go away by themselves, and a LocalInfraMain started again on the same
+ * directory goes on with their data, at the same addresses.
  */
 class LocalInfraMainTest {
 
@@ -37,19 +46,12 @@ class LocalInfraMainTest {
     }
 
     @Test
-    void startsEverythingWritesTheCoordinatesAndLeavesNothingWhenKilled() throws Exception {
+    void startsEverythingWritesTheCoordinatesLeavesNothingWhenKilledAndGoesOnWithItsDataWhenStartedAgain() throws Exception {
         Path workDir = Path.of("target", "local-infra-main-test").toAbsolutePath();
         Path envFile = workDir.resolve("infra.env");
+        FileTree.delete(workDir); // LocalInfraMain keeps what it finds there
         Files.createDirectories(workDir);
-        Files.deleteIfExists(envFile);
-        main = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dslf4j.provider=" + System.getProperty("slf4j.provider", ""),
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                LocalInfraMain.class.getName(), workDir.toString(), envFile.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("main.log").toFile())
-                .start();
+        main = startMain(workDir, envFile, "main.log");
 
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(envFile) || !main.isAlive());
         assertThat(main.isAlive()).as("LocalInfraMain is running; its output:\n%s", FileTree.tail(workDir.resolve("main.log"), 40)).isTrue();
@@ -80,7 +82,7 @@ class LocalInfraMainTest {
         }
 
         // A second LocalInfra told about these servers starts nothing and stops nothing.
-        try (LocalInfra reused = LocalInfra.start(workDir.resolve("unused"), 4, env)) {
+        try (LocalInfra reused = LocalInfra.start(workDir.resolve("unused"), LocalInfra.Options.durable(), env)) {
             assertThat(reused.kafkaClientProperties(KafkaUser.AGENT)).isEqualTo(KafkaClientConfigs.read(clients, KafkaUser.AGENT));
             assertThat(reused.quarkusConfig()).containsEntry("kafka.bootstrap.servers", env.get("KAFKA_BOOTSTRAP_SERVERS"))
                     .containsEntry("kafka.sasl.jaas.config", KafkaClientConfigs.read(clients, KafkaUser.CLOUD).get("sasl.jaas.config"))
@@ -93,11 +95,52 @@ class LocalInfraMainTest {
         assertThat(accepts(kafka)).isTrue();
         assertThat(accepts(postgres)).isTrue();
 
+        // Something to find after the restart: a row (committed durably: LocalInfraMain's default) and a record.
+        try (Connection c = DriverManager.getConnection(env.get("BULWARK_DB_URL"), env.get("BULWARK_DB_USER"),
+                env.get("BULWARK_DB_PASSWORD")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE kept (note text)");
+            s.execute("INSERT INTO kept VALUES ('before the kill')");
+        }
+        Map<String, Object> cloud = new HashMap<>(KafkaClientConfigs.read(clients, KafkaUser.CLOUD));
+        cloud.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"));
+        try (var producer = new KafkaProducer<>(cloud, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.EXTENSION_OPERATIONS, 0, "machine-1", "before the kill")).get();
+        }
+
         main.destroyForcibly().waitFor();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(accepts(kafka)).as("Kafka still listening on %s", kafka).isFalse();
             assertThat(accepts(postgres)).as("PostgreSQL still listening on %s", postgres).isFalse();
         });
+
+        Files.delete(envFile);
+        main = startMain(workDir, envFile, "main-again.log");
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(envFile) || !main.isAlive());
+        assertThat(main.isAlive()).as("LocalInfraMain is running again; its output:\n%s",
+                FileTree.tail(workDir.resolve("main-again.log"), 40)).isTrue();
+        assertThat(parse(Files.readAllLines(envFile))).as("the same coordinates").isEqualTo(env);
+        assertThat(Files.readString(workDir.resolve("main-again.log"))).contains("on the data of its previous run");
+        try (Connection c = DriverManager.getConnection(env.get("BULWARK_DB_URL"), env.get("BULWARK_DB_USER"),
+                env.get("BULWARK_DB_PASSWORD")); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT note FROM kept")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("before the kill");
+        }
+        Map<String, Object> observer = new HashMap<>(KafkaClientConfigs.read(clients, KafkaUser.OBSERVER));
+        observer.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"));
+        assertThat(KafkaRestartTest.valuesIn(observer, new TopicPartition(Topics.EXTENSION_OPERATIONS, 0)))
+                .containsExactly("before the kill");
+    }
+
+    private static Process startMain(Path workDir, Path envFile, String log) throws IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dslf4j.provider=" + System.getProperty("slf4j.provider", ""),
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                LocalInfraMain.class.getName(), workDir.toString(), envFile.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(log).toFile())
+                .start();
     }
 
     private static Map<String, String> parse(List<String> lines) {

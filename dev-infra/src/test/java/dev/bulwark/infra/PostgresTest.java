@@ -20,10 +20,11 @@ class PostgresTest {
     @Test
     void embeddedServesTheBulwarkDatabase() throws Exception {
         String jdbcUrl;
-        try (Postgres pg = Postgres.startEmbedded(Path.of("target", "postgres-test"))) {
+        try (Postgres pg = Postgres.startEmbedded(Path.of("target", "postgres-test"), Durability.FAST, true)) {
             jdbcUrl = pg.jdbcUrl();
             assertThat(pg.reactiveUrl()).isEqualTo("postgresql://127.0.0.1:" + pg.port() + "/bulwark");
             assertRoundTrip(pg);
+            assertSettings(pg, "off");
         }
         assertThatThrownBy(() -> DriverManager.getConnection(jdbcUrl, "bulwark", "bulwark").close())
                 .as("connecting after close()")
@@ -36,13 +37,26 @@ class PostgresTest {
         assumeTrue(Files.isExecutable(initdb),
                 () -> "Skipped: BULWARK_PG=system needs " + initdb + " (Debian package postgresql-15), not installed here");
 
-        try (Postgres pg = Postgres.start(Path.of("target", "postgres-system-test"), Map.of("BULWARK_PG", "system"))) {
+        try (Postgres pg = Postgres.start(Path.of("target", "postgres-system-test"), Durability.FAST, true,
+                Map.of("BULWARK_PG", "system"))) {
             assertThat(pg.description()).isEqualTo("system PostgreSQL 15");
             assertRoundTrip(pg);
             try (Connection c = connect(pg); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SHOW server_version_num")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isBetween(150000, 159999);
+            }
+        }
+    }
+
+    /** fsync, synchronous_commit and full_page_writes as the server reports them. */
+    static void assertSettings(Postgres pg, String expected) throws SQLException {
+        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+            for (String setting : Durability.DURABLE.serverSettings().keySet()) {
+                try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as(setting).isEqualTo(expected);
+                }
             }
         }
     }
@@ -60,7 +74,7 @@ class PostgresTest {
         }
     }
 
-    private static Connection connect(Postgres pg) throws SQLException {
+    static Connection connect(Postgres pg) throws SQLException {
         return DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
     }
 }

@@ -2,6 +2,7 @@ package dev.bulwark.e2e;
 
 import java.time.Duration;
 import dev.bulwark.infra.DevTokens;
+import dev.bulwark.infra.Durability;
 import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.infra.LocalInfra;
 import dev.bulwark.infra.LocalPki;
@@ -37,9 +38,14 @@ public final class BulwarkSystem implements AutoCloseable {
      * @param partitions    of every Bulwark topic (machines map to partitions by key; agent hosts own partitions)
      * @param cloudReplicas cloud processes sharing the work
      * @param cloudHeap     each cloud process's -Xmx
+     * @param durability    of PostgreSQL: durable by default ({@code ./bulwark cloud}); the demo and tests choose fast
      */
-    public record Options(int partitions, int cloudReplicas, String cloudHeap) {
-        public static final Options DEFAULTS = new Options(LocalInfra.DEFAULT_PARTITIONS, 1, "512m");
+    public record Options(int partitions, int cloudReplicas, String cloudHeap, Durability durability) {
+        public static final Options DEFAULTS = new Options(LocalInfra.DEFAULT_PARTITIONS, 1, "512m", Durability.DURABLE);
+
+        public Options withDurability(Durability durability) {
+            return new Options(partitions, cloudReplicas, cloudHeap, durability);
+        }
     }
 
     private BulwarkSystem(Path root, Path work, LocalInfra infra, LocalPki tls, List<QuarkusProcess> clouds) {
@@ -50,14 +56,18 @@ public final class BulwarkSystem implements AutoCloseable {
         this.clouds = clouds;
     }
 
-    /** Starts Kafka, PostgreSQL and the cloud service with everything kept under {@code work}. */
+    /**
+     * Starts Kafka, PostgreSQL and the cloud service with everything kept under {@code work}: the servers go on with
+     * the data an earlier start left there (empty {@code work} first for a new system).
+     */
     public static BulwarkSystem start(Path root, Path work) throws IOException {
         return start(root, work, Options.DEFAULTS);
     }
 
     public static BulwarkSystem start(Path root, Path work, Options options) throws IOException {
         Files.createDirectories(work);
-        LocalInfra infra = LocalInfra.start(work.resolve("infra"), options.partitions());
+        LocalInfra infra = LocalInfra.start(work.resolve("infra"), LocalInfra.Options.durable()
+                .withPartitions(options.partitions()).withDurability(options.durability()));
         List<QuarkusProcess> clouds = new ArrayList<>();
         try {
             LocalPki tls = LocalPki.ensure(work.resolve("cloud-keys").resolve("tls"));

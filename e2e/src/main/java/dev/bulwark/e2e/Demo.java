@@ -2,6 +2,7 @@ package dev.bulwark.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.infra.Durability;
 import dev.bulwark.model.Json;
 
 import java.nio.file.Files;
@@ -54,7 +55,8 @@ public final class Demo {
         deleteRecursively(work);
 
         say("Starting Kafka, PostgreSQL and the cloud service (logs in " + root.relativize(work.resolve("logs")) + ")...");
-        try (BulwarkSystem system = BulwarkSystem.start(root, work)) {
+        // A demo's data are thrown away (deleted above, on every run): it trades PostgreSQL's durability for speed.
+        try (BulwarkSystem system = BulwarkSystem.start(root, work, BulwarkSystem.Options.DEFAULTS.withDurability(Durability.FAST))) {
             CloudApi api = system.api(SUBSCRIPTION, RESOURCE_GROUP);
             AgentCli cli = system.agentCli();
             Path fleetHome = work.resolve("fleet");

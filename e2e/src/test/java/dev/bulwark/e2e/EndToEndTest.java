@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.infra.DevTokens;
+import dev.bulwark.infra.Durability;
 import dev.bulwark.model.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,7 +68,7 @@ class EndToEndTest {
     static void startTheSystem() throws Exception {
         Path work = Path.of("target/e2e").toAbsolutePath();
         Demo.deleteRecursively(work);
-        system = BulwarkSystem.start(BulwarkSystem.checkout(), work);
+        system = BulwarkSystem.start(BulwarkSystem.checkout(), work, BulwarkSystem.Options.DEFAULTS.withDurability(Durability.FAST));
         api = system.api(SUB, RG);
         cli = system.agentCli();
         fleet = work.resolve("fleet");

@@ -20,7 +20,7 @@ public final class SharedKafka {
 
     public static synchronized KafkaBroker broker() {
         if (broker == null) {
-            KafkaBroker started = KafkaBroker.start(Path.of("target/kafka/agent-tests"));
+            KafkaBroker started = KafkaBroker.startFresh(Path.of("target/kafka/agent-tests"));
             List<String> topics = new ArrayList<>(List.of(Topics.ALL));
             for (String topic : Topics.ALL) {
                 topics.add(Topics.deadLetter(topic));

@@ -3,6 +3,7 @@ package dev.bulwark.sim.cli;
 import dev.bulwark.e2e.BulwarkSystem;
 import dev.bulwark.e2e.CloudApi;
 import dev.bulwark.e2e.ExtensionPublisher;
+import dev.bulwark.infra.Durability;
 import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.baseline.Baseline;
@@ -84,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             say("Starting Kafka (" + partitions + " partitions per topic), PostgreSQL and " + cloudReplicas + " cloud replica(s)...");
-            Map<String, String> infra = background.startInfra(root, partitions);
+            Map<String, String> infra = background.startInfra(root, partitions, Durability.FAST);
             List<String> clouds = new ArrayList<>();
             for (int replica = 1; replica <= cloudReplicas; replica++) {
                 clouds.add(background.startCloud(root, infra));

@@ -3,6 +3,7 @@ package dev.bulwark.sim.cli;
 import dev.bulwark.e2e.BulwarkSystem;
 import dev.bulwark.e2e.CloudApi;
 import dev.bulwark.e2e.ExtensionPublisher;
+import dev.bulwark.infra.Durability;
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.fleet.Background;
 import dev.bulwark.sim.scenario.Scenario;
@@ -74,7 +75,7 @@ public final class UpMain {
             // versions it accepted, and would rightly refuse a new cloud's version 1 as a conflict).
             BenchCommand.delete(UP);
             BenchCommand.delete(fleetHomes());
-            Map<String, String> infra = background.startInfra(root, 16);
+            Map<String, String> infra = background.startInfra(root, 16, Durability.DURABLE);
             String cloud = background.startCloud(root, infra);
             Path ca = background.cloudTls().caCertificate();
             CloudApi api = new CloudApi(cloud, ca, SUBSCRIPTION, RESOURCE_GROUP, background.adminToken());

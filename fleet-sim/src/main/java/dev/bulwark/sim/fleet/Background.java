@@ -1,6 +1,7 @@
 package dev.bulwark.sim.fleet;
 
 import dev.bulwark.e2e.BulwarkSystem;
+import dev.bulwark.infra.Durability;
 import dev.bulwark.infra.KafkaClientConfigs;
 import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.e2e.CloudApi;
@@ -45,12 +46,17 @@ public final class Background {
     public record Started(String name, long pid, String url) {
     }
 
-    /** Kafka and PostgreSQL in one background JVM; returns its coordinates (KAFKA_BOOTSTRAP_SERVERS, BULWARK_DB_*). */
-    public Map<String, String> startInfra(Path root, int partitions) throws IOException, InterruptedException {
+    /**
+     * Kafka and PostgreSQL in one background JVM, their data in {@code <dir>/infra} (kept there: started again on it,
+     * they go on with it); returns its coordinates (KAFKA_BOOTSTRAP_SERVERS, BULWARK_DB_*). {@code durability}: of
+     * PostgreSQL ({@code up} runs durable; the benchmarks, which measure what was measured before, fast).
+     */
+    public Map<String, String> startInfra(Path root, int partitions, Durability durability) throws IOException, InterruptedException {
         Path env = dir.resolve("infra.env");
         Files.deleteIfExists(env);
         start("infra", null, List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.bulwark.infra.LocalInfraMain", dir.resolve("infra").toString(), env.toString(), Integer.toString(partitions)));
+                "dev.bulwark.infra.LocalInfraMain", dir.resolve("infra").toString(), env.toString(), Integer.toString(partitions)),
+                Map.of(Durability.VARIABLE, durability.name().toLowerCase(java.util.Locale.ROOT)));
         await("Kafka and PostgreSQL", Duration.ofMinutes(3), () -> Files.exists(env));
         return UpEnv.read(env).values();
     }

@@ -38,7 +38,7 @@ class BaselineTest {
 
     @BeforeAll
     static void startInfra() {
-        infra = LocalInfra.start(work, 4);
+        infra = LocalInfra.start(work, LocalInfra.Options.forTests().withPartitions(4));
     }
 
     @AfterAll
