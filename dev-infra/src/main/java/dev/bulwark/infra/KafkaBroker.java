@@ -239,7 +239,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         String properties = dir.resolve("server.properties").toString();
         ProcessHandle.of(pid)
-                .filter(p -> p.info().arguments().map(args -> Arrays.asList(args).contains(properties)).orElse(false))
+                .filter(p -> ProcessArguments.contains(p, properties))
                 .ifPresent(leftover -> {
                     System.err.println("bulwark-infra: waiting for the Kafka broker still running on " + dir
                             + " (pid " + leftover.pid() + ") to stop");

@@ -40,17 +40,27 @@ public final class LocalInfra implements AutoCloseable {
     private final String jdbcUrl;
     private final String dbUsername;
     private final String dbPassword;
-    private final List<AutoCloseable> started;
+    private final Path workDir;
+    private final Options options;
+    private final Map<String, String> env;
+    /** The broker and PostgreSQL this instance started (null: a server named by the environment), as they are now. */
+    private KafkaBroker broker;
+    private Postgres postgres;
     private boolean closed;
 
     private LocalInfra(String bootstrapServers, Path kafkaClientConfigs, String jdbcUrl, String dbUsername,
-                       String dbPassword, List<AutoCloseable> started) {
+                       String dbPassword, Path workDir, Options options, Map<String, String> env, KafkaBroker broker,
+                       Postgres postgres) {
         this.bootstrapServers = bootstrapServers;
         this.kafkaClientConfigs = kafkaClientConfigs;
         this.jdbcUrl = jdbcUrl;
         this.dbUsername = dbUsername;
         this.dbPassword = dbPassword;
-        this.started = started;
+        this.workDir = workDir;
+        this.options = options;
+        this.env = Map.copyOf(env);
+        this.broker = broker;
+        this.postgres = postgres;
     }
 
     /**
@@ -103,6 +113,8 @@ public final class LocalInfra implements AutoCloseable {
     static LocalInfra start(Path workDir, Options options, Map<String, String> env) {
         int partitions = options.partitions();
         List<AutoCloseable> started = new ArrayList<>();
+        KafkaBroker broker = null;
+        Postgres postgres = null;
         try {
             String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
             Path clientConfigs;
@@ -116,7 +128,7 @@ public final class LocalInfra implements AutoCloseable {
                 say("Kafka: using the cluster at " + bootstrap + " (KAFKA_BOOTSTRAP_SERVERS)"
                         + (clientConfigs == null ? "" : ", client settings in " + clientConfigs + " (" + KAFKA_CLIENT_CONFIGS + ")"));
             } else {
-                KafkaBroker broker = options.freshData() ? KafkaBroker.startFresh(workDir.resolve("kafka"))
+                broker = options.freshData() ? KafkaBroker.startFresh(workDir.resolve("kafka"))
                         : KafkaBroker.start(workDir.resolve("kafka"));
                 started.add(broker);
                 broker.createTopics(partitions, bulwarkTopics().toArray(String[]::new));
@@ -138,7 +150,7 @@ public final class LocalInfra implements AutoCloseable {
                 password = env.getOrDefault("BULWARK_DB_PASSWORD", Postgres.PASSWORD);
                 say("PostgreSQL: using " + jdbcUrl + " as " + user + " (BULWARK_DB_URL)");
             } else {
-                Postgres postgres = Postgres.start(workDir, options.durability(), options.freshData(), env);
+                postgres = Postgres.start(workDir, options.durability(), options.freshData(), env);
                 started.add(postgres);
                 jdbcUrl = postgres.jdbcUrl();
                 user = postgres.username();
@@ -149,7 +161,7 @@ public final class LocalInfra implements AutoCloseable {
                         : "fast (fsync off: a crash may lose or corrupt data)") + ", data in " + postgres.dataDir());
             }
             say("Kafka topics (" + partitions + " partitions each): " + String.join(", ", bulwarkTopics()));
-            return new LocalInfra(bootstrap, clientConfigs, jdbcUrl, user, password, started);
+            return new LocalInfra(bootstrap, clientConfigs, jdbcUrl, user, password, workDir, options, env, broker, postgres);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -250,6 +262,60 @@ public final class LocalInfra implements AutoCloseable {
         return env;
     }
 
+    /**
+     * Starts again, on its data and its port, a server this instance started that is no longer running (killed,
+     * crashed): the broker (cluster, topics, records, offsets, users and ACLs kept) or PostgreSQL (which recovers
+     * from its WAL). What a supervisor does; {@code LocalInfraMain} calls it every second. Servers named by the
+     * environment are not watched; neither are servers on {@link Options#freshData() fresh} (test) data, whose
+     * restart would wipe them.
+     *
+     * @return a line per server started again (empty: all were running)
+     * @throws IllegalStateException when a server could not be started again (the caller may try again later), or
+     *                               came back at another address, which its clients would not find
+     */
+    public synchronized List<String> restartDeadServers() {
+        List<String> restarted = new ArrayList<>();
+        if (closed || options.freshData()) {
+            return restarted;
+        }
+        // The dead server's object stays until a new one started, so that a failed start is tried again next time.
+        if (broker != null && !broker.process().isAlive()) {
+            long pid = broker.process().pid();
+            closeQuietly(broker);
+            KafkaBroker again = KafkaBroker.start(workDir.resolve("kafka"));
+            broker = again;
+            sameAddress("The Kafka broker", bootstrapServers, again.bootstrapServers());
+            restarted.add("Kafka broker (pid " + pid + ") was gone: started again on its data at " + again.bootstrapServers()
+                    + " (pid " + again.process().pid() + ")");
+        }
+        if (postgres != null && !postgres.running()) {
+            System.out.println("bulwark-infra: PostgreSQL on " + postgres.dataDir() + " is gone: releasing it (its pg_ctl stop"
+                    + " fails, there is nothing to stop) and starting it again on its data");
+            closeQuietly(postgres); // releases this JVM's lock on the data directory; the data stay
+            Postgres again = Postgres.start(workDir, options.durability(), false, env);
+            postgres = again;
+            sameAddress("PostgreSQL", jdbcUrl, again.jdbcUrl());
+            restarted.add("PostgreSQL was gone: started again on its data at " + again.jdbcUrl() + " (pid "
+                    + again.process().pid() + ")");
+        }
+        return restarted;
+    }
+
+    private static void sameAddress(String what, String before, String after) {
+        if (!before.equals(after)) {
+            throw new IllegalStateException(what + " came back at " + after + " instead of " + before
+                    + " (the port was taken): its clients will not find it");
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable server) {
+        try {
+            server.close();
+        } catch (Exception e) {
+            System.err.println("bulwark-infra: while releasing " + server + ": " + e);
+        }
+    }
+
     /** Stops what this instance started (nothing, for servers named by the environment). Idempotent. */
     @Override
     public synchronized void close() {
@@ -257,6 +323,13 @@ public final class LocalInfra implements AutoCloseable {
             return;
         }
         closed = true;
+        List<AutoCloseable> started = new ArrayList<>();
+        if (broker != null) {
+            started.add(broker);
+        }
+        if (postgres != null) {
+            started.add(postgres);
+        }
         closeAll(started);
     }
 

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  *
  * <p>The servers keep their data in WORK_DIR: started again there (after a stop, a crash or {@code kill -9}),
  * they go on with it. PostgreSQL is durable unless the variable {@value Durability#VARIABLE} says {@code fast}.
+ * While it runs, a server that dies (the broker or PostgreSQL killed or crashed) is started again on its data and
+ * its port within seconds ({@link LocalInfra#restartDeadServers}).
  *
  * <p>Runs until its standard input closes or it gets SIGTERM/SIGINT, then stops everything. When
  * standard input cannot close later ({@code /dev/null}, as a script's background job gets, a file, or
@@ -29,6 +31,8 @@ import java.util.regex.Pattern;
 public final class LocalInfraMain {
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:@,=+-]*");
+    /** How long a dead server may fail to start again before the launcher gives up. */
+    static final java.time.Duration GIVE_UP_AFTER = java.time.Duration.ofMinutes(2);
 
     private LocalInfraMain() {
     }
@@ -50,6 +54,8 @@ public final class LocalInfraMain {
             stopped.countDown();
         }, "bulwark-infra-stop"));
 
+        superviseServers(infra);
+
         String lines = envLines(infra.environment());
         if (envFile != null) {
             writeAtomically(envFile, lines);
@@ -68,6 +74,36 @@ public final class LocalInfraMain {
         }
         System.out.println("bulwark-infra: stopped");
         System.exit(0); // Client libraries may leave non-daemon threads behind.
+    }
+
+    /**
+     * Every second, starts again on its data a server that died ({@link LocalInfra#restartDeadServers}), as a
+     * supervisor would: a {@code kill -9} of the broker or of PostgreSQL costs an outage, not the data or the address.
+     * A server that cannot be started again for {@link #GIVE_UP_AFTER} makes this process exit (status 1), which
+     * stops the other one too, so that a broken server never looks like a running one.
+     */
+    private static void superviseServers(LocalInfra infra) {
+        Thread supervisor = new Thread(() -> {
+            long failingSince = 0;
+            while (true) {
+                try {
+                    Thread.sleep(1_000);
+                    infra.restartDeadServers().forEach(line -> System.out.println("bulwark-infra: " + line));
+                    failingSince = 0;
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    failingSince = failingSince == 0 ? System.nanoTime() : failingSince;
+                    System.err.println("bulwark-infra: could not start a stopped server again (trying again): " + e.getMessage());
+                    if (System.nanoTime() - failingSince > GIVE_UP_AFTER.toNanos()) {
+                        System.err.println("bulwark-infra: giving up after " + GIVE_UP_AFTER.toSeconds() + " s: stopping");
+                        System.exit(1);
+                    }
+                }
+            }
+        }, "bulwark-infra-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
     }
 
     /** {@code KEY=value} lines; values with shell-special characters are single-quoted. */

@@ -182,6 +182,11 @@ public final class Postgres implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("No PostgreSQL runs on " + dataDir));
     }
 
+    /** True while the server's postmaster runs (false once it was stopped, killed or crashed). */
+    public boolean running() {
+        return postmasterPid(dataDir).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+    }
+
     /** What runs, e.g. "embedded PostgreSQL 14". */
     public String description() {
         return description;

@@ -132,6 +132,61 @@ class LocalInfraMainTest {
                 .containsExactly("before the kill");
     }
 
+    /**
+     * While LocalInfraMain runs, a SIGKILL of the broker or of PostgreSQL is an outage, not the end: it starts the
+     * server again on its data, at its address, with a client still connected to the dead one when it died.
+     */
+    @Test
+    void aServerKilledUnderItIsStartedAgainOnItsDataAtItsAddress() throws Exception {
+        Path workDir = Path.of("target", "local-infra-main-supervision-test").toAbsolutePath();
+        Path envFile = workDir.resolve("infra.env");
+        FileTree.delete(workDir);
+        Files.createDirectories(workDir);
+        main = startMain(workDir, envFile, "main.log");
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(envFile) || !main.isAlive());
+        assertThat(main.isAlive()).as("LocalInfraMain is running; its output:\n%s", FileTree.tail(workDir.resolve("main.log"), 40)).isTrue();
+        Map<String, String> env = parse(Files.readAllLines(envFile));
+        Path clients = Path.of(env.get(LocalInfra.KAFKA_CLIENT_CONFIGS));
+        Map<String, Object> cloud = new HashMap<>(KafkaClientConfigs.read(clients, KafkaUser.CLOUD));
+        cloud.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"));
+        Map<String, Object> observer = new HashMap<>(KafkaClientConfigs.read(clients, KafkaUser.OBSERVER));
+        observer.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"));
+        try (var producer = new KafkaProducer<>(cloud, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.EXTENSION_OPERATIONS, 0, "machine-1", "before the kill")).get();
+        }
+
+        ProcessHandle broker = ProcessHandle.of(Long.parseLong(Files.readString(workDir.resolve("kafka/broker.pid")).trim())).orElseThrow();
+        assertThat(broker.destroyForcibly()).as("kill -9 of the broker").isTrue();
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            long pid = Long.parseLong(Files.readString(workDir.resolve("kafka/broker.pid")).trim());
+            assertThat(pid).isNotEqualTo(broker.pid());
+            assertThat(KafkaRestartTest.valuesIn(observer, new TopicPartition(Topics.EXTENSION_OPERATIONS, 0)))
+                    .containsExactly("before the kill");
+        });
+
+        try (Connection attached = DriverManager.getConnection(env.get("BULWARK_DB_URL"), env.get("BULWARK_DB_USER"),
+                env.get("BULWARK_DB_PASSWORD")); Statement s = attached.createStatement()) {
+            s.execute("CREATE TABLE kept (note text)");
+            s.execute("INSERT INTO kept VALUES ('before the kill')");
+            ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(
+                    Files.readAllLines(workDir.resolve("pg-embedded/postmaster.pid")).get(0).trim())).orElseThrow();
+            assertThat(postmaster.destroyForcibly()).as("kill -9 of PostgreSQL").isTrue();
+            postmaster.onExit().get();
+        }
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> {
+            try (Connection c = DriverManager.getConnection(env.get("BULWARK_DB_URL"), env.get("BULWARK_DB_USER"),
+                    env.get("BULWARK_DB_PASSWORD")); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT note FROM kept")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("before the kill");
+            }
+        });
+        assertThat(main.isAlive()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(workDir.resolve("main.log")))
+                .contains("Kafka broker (pid " + broker.pid() + ") was gone: started again on its data at " + env.get("KAFKA_BOOTSTRAP_SERVERS"))
+                .contains("PostgreSQL was gone: started again on its data at " + env.get("BULWARK_DB_URL")));
+    }
+
     private static Process startMain(Path workDir, Path envFile, String log) throws IOException {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

@@ -136,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The what-if of a rollout predicts Unknown for machines whose report the cloud has not projected yet. */
-    private static void awaitCloudSeesEveryReport(CloudApi api, Scenario rules) throws InterruptedException {
+    static void awaitCloudSeesEveryReport(CloudApi api, Scenario rules) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (true) {
             var whatIf = api.putRollout("reports-check", RolloutWorkload.whatIf(rules));
@@ -151,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, String> env(String cloud, Path ca, Map<String, String> infra, int machines, Path scenario,
+    static Map<String, String> env(String cloud, Path ca, Map<String, String> infra, int machines, Path scenario,
                                            String token) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(UpEnv.URL, cloud);
@@ -173,7 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void stopQuietly(Background background) {
+    static void stopQuietly(Background background) {
         try {
             background.stopAll(Duration.ofSeconds(10));
         } catch (Exception e) {
@@ -191,7 +191,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void say(String line) {
+    static void say(String line) {
         System.out.println("==> " + line);
     }
 }

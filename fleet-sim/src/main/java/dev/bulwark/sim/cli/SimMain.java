@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code ./bulwark sim}: simulated fleets and load tests. */
 @Command(name = "bulwark sim", mixinStandardHelpOptions = true,
-        description = "Simulated fleets on the real agent core, load tests with an oracle, and their report.",
-        subcommands = {FleetCommand.class, RunCommand.class, BaselineCommand.class, BenchCommand.class})
+        description = "Simulated fleets on the real agent core, load tests with an oracle, their report, and the fault suite (chaos).",
+        subcommands = {FleetCommand.class, RunCommand.class, BaselineCommand.class, BenchCommand.class, ChaosCommand.class})
 public final class SimMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Reads a run's extension-operation events back from the activity log, as any API client would. */
-final class FleetEvents {
+public final class FleetEvents {
     private static final Set<String> OPERATION_NAMES = Set.of("Microsoft.HybridCompute/machines/extensions/write",
             "Microsoft.HybridCompute/machines/extensions/delete");
 
@@ -18,7 +18,7 @@ final class FleetEvents {
     }
 
     /** The extension events matching {@code filter} whose correlation id {@code belongs}. */
-    static List<ObservedEvent> read(CloudApi api, String filter, java.util.function.Predicate<String> belongs) {
+    public static List<ObservedEvent> read(CloudApi api, String filter, java.util.function.Predicate<String> belongs) {
         List<ObservedEvent> events = new ArrayList<>();
         for (JsonNode event : api.activityEvents(filter)) {
             String operationName = event.path("operationName").path("value").asText();

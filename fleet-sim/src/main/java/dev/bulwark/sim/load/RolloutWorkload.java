@@ -66,11 +66,7 @@ public final class RolloutWorkload {
      */
     public static void warmUp(CloudApi api, Scenario scenario, int count, Duration timeout) {
         String name = "warmup-" + UUID.randomUUID().toString().substring(0, 8);
-        ObjectNode body = body(scenario, scenario.extension().name() + "-" + name);
-        ArrayNode listed = ((ObjectNode) body.get("properties")).putObject("target").putArray("machines");
-        for (int index = 1; index <= count; index++) {
-            listed.add(Scenario.machineName(index));
-        }
+        ObjectNode body = body(scenario, scenario.extension().name() + "-" + name, count);
         CloudApi.Response accepted = api.putRollout(name, body);
         if (accepted.status() != 202) {
             throw new IllegalStateException("the warm-up rollout was refused (HTTP " + accepted.status() + "): " + accepted.body());
@@ -96,12 +92,10 @@ public final class RolloutWorkload {
         try (ProgressDisplay progress = new ProgressDisplay("rollout " + rollout, machines)) {
             while (true) {
                 JsonNode status = api.getRollout(rollout).body();
-                JsonNode total = status.path("properties").path("total");
-                long finished = total.path("succeeded").asLong() + total.path("failed").path("total").asLong()
-                        + total.path("blocked").path("total").asLong() + total.path("skipped").path("total").asLong();
-                progress.update(finished, "stage " + status.path("properties").path("currentStage").asInt() + "/"
-                        + status.path("properties").path("stageCount").asInt() + ", running " + total.path("running").asLong());
-                if (ENDED.contains(status.path("properties").path("provisioningState").asText())) {
+                progress.update(finished(status), "stage " + status.path("properties").path("currentStage").asInt() + "/"
+                        + status.path("properties").path("stageCount").asInt() + ", running "
+                        + status.path("properties").path("total").path("running").asLong());
+                if (ended(status)) {
                     return status;
                 }
                 if (System.nanoTime() > deadline) {
@@ -112,6 +106,18 @@ public final class RolloutWorkload {
         }
     }
 
+    /** How many machines of a rollout, as its status ({@code GET}) shows it, have their outcome (or were skipped). */
+    public static long finished(JsonNode status) {
+        JsonNode total = status.path("properties").path("total");
+        return total.path("succeeded").asLong() + total.path("failed").path("total").asLong()
+                + total.path("blocked").path("total").asLong() + total.path("skipped").path("total").asLong();
+    }
+
+    /** True once a rollout's status says it ended (Succeeded, Failed or Canceled). */
+    public static boolean ended(JsonNode status) {
+        return ENDED.contains(status.path("properties").path("provisioningState").asText());
+    }
+
     /** The scenario's rollout as a what-if (nothing is sent), under the scenario's extension name. */
     public static ObjectNode whatIf(Scenario scenario) {
         ObjectNode body = body(scenario, scenario.extension().name());
@@ -119,7 +125,18 @@ public final class RolloutWorkload {
         return body;
     }
 
-    static ObjectNode body(Scenario scenario, String extensionName) {
+    /** The scenario's rollout on the first {@code count} machines of the fleet (sim-000001...), listed by name. */
+    public static ObjectNode body(Scenario scenario, String extensionName, int count) {
+        ObjectNode body = body(scenario, extensionName);
+        ArrayNode listed = ((ObjectNode) body.get("properties")).putObject("target").putArray("machines");
+        for (int index = 1; index <= count; index++) {
+            listed.add(Scenario.machineName(index));
+        }
+        return body;
+    }
+
+    /** The scenario's rollout on every machine of the resource group, installing {@code extensionName}. */
+    public static ObjectNode body(Scenario scenario, String extensionName) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("location", "local");
         ObjectNode properties = body.putObject("properties").put("operation", "Install");
         ObjectNode extension = properties.putObject("extension").put("name", extensionName).putObject("properties")
