@@ -127,7 +127,7 @@ public final class Json {
     }
 
     /** The text of {@code bytes}, or a {@link MessageFormatException} naming the offset of the first byte that is not UTF-8. */
-    private static String strictUtf8(byte[] bytes) {
+    public static String strictUtf8(byte[] bytes) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);

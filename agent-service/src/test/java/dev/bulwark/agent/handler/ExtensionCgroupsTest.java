@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -144,12 +145,8 @@ class ExtensionCgroupsTest {
         awaitPids(group, 1);
 
         Path stat = cgroups.machineGroup().orElseThrow().resolve("cpu.stat");
-        long throttled = 0;
-        for (long deadline = System.nanoTime() + 3_000_000_000L; System.nanoTime() < deadline && throttled == 0; ) {
-            Thread.sleep(100);
-            throttled = statValue(stat, "nr_throttled");
-        }
-        assertThat(throttled).as("nr_throttled in " + stat).isPositive();
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(statValue(stat, "nr_throttled")).as("nr_throttled in " + stat).isPositive());
         assertThat(group.killAll(Duration.ofSeconds(5))).isTrue();
     }
 
@@ -345,14 +342,10 @@ class ExtensionCgroupsTest {
         return process;
     }
 
-    private static List<Long> awaitPids(ExtensionCgroups.Group group, int count) throws InterruptedException {
-        List<Long> pids = group.pids();
-        for (long deadline = System.nanoTime() + 5_000_000_000L; pids.size() < count && System.nanoTime() < deadline; ) {
-            Thread.sleep(20);
-            pids = group.pids();
-        }
-        assertThat(pids).as("processes in " + group).hasSizeGreaterThanOrEqualTo(count);
-        return pids;
+    private static List<Long> awaitPids(ExtensionCgroups.Group group, int count) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(group.pids()).as("processes in " + group).hasSizeGreaterThanOrEqualTo(count));
+        return group.pids();
     }
 
     private static boolean isDead(long pid) throws IOException {

@@ -2,6 +2,8 @@ package dev.bulwark.cloud.rest;
 
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
+import dev.bulwark.model.Json;
+import dev.bulwark.model.MessageFormatException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.Provider;
@@ -13,12 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads every {@code String} request body (the JSON bodies of this API) as strict UTF-8. The built-in reader
@@ -50,19 +46,13 @@ public class Utf8Bodies implements ServerMessageBodyReader<String> {
         return decode(entityStream.readAllBytes());
     }
 
+    /** The one strict decoder ({@link Json#strictUtf8}), its refusal as the API's 400. */
     static String decode(byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
+        try {
+            return Json.strictUtf8(bytes);
+        } catch (MessageFormatException e) {
+            throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content is not valid UTF-8 ("
+                    + e.getMessage() + "); send JSON encoded as UTF-8.");
         }
-        if (result.isError()) {
-            throw new ApiException(ArmErrorCode.InvalidRequestContent, "The request content is not valid UTF-8 (byte "
-                    + in.position() + "); send JSON encoded as UTF-8.");
-        }
-        return out.flip().toString();
     }
 }
