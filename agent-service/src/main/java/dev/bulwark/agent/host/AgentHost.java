@@ -11,7 +11,6 @@ import dev.bulwark.model.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,21 +29,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Set;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One agent process: hosts one machine (HOME) or a simulated fleet (HOME/machines/*) behind a single
@@ -54,12 +52,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * partitions its machines' keys map to ({@link ConsumedPartitions}, assigned by hand: no group membership,
  * so no rebalance and no session timeout to wait for after a crash), and commits its offsets to its own
  * group id ({@code bulwark-agent-<host id>}). Records of machines hosted elsewhere that share those
- * partitions are skipped after one map lookup. A batch is dispatched to its machines (one machine's records
- * in order, different machines in parallel on a small pool), and its offsets are committed only once every
- * result, report and dead letter of the batch is acknowledged by Kafka; on any failure the batch is read
- * again, which is safe because operations and assignments are idempotent. The consumer never stops for a
- * bad record: it is dead-lettered. While a batch waits (package downloads can take minutes), the consumer
- * keeps polling with its partitions paused, so it reads nothing new and its client stays connected.
+ * partitions are skipped after one map lookup. Each record runs behind the previous record of its machine
+ * and beside other machines' records, on a small pool; the consumer never waits for them. A partition's
+ * offset is committed up to its first record not yet finished ({@link InFlightOffsets}), a record being
+ * finished once every result, report and dead letter it produced is acknowledged by Kafka: a slow download
+ * or a hung handler holds its own machine and that commit, never the other machines, and after a crash
+ * the records past the commit are read again, which is safe because operations and assignments are
+ * idempotent. The consumer never stops for a bad record: it is dead-lettered.
  *
  * <p>Writes {@value Topics#EXTENSION_RESULTS}, {@value Topics#GUEST_COMPLIANCE}, the dead-letter topics, and
  * {@value Topics#AGENT_REPORTS}.
@@ -67,11 +66,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AgentHost implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AgentHost.class.getName());
     private static final Duration SINGLE_MACHINE_HANDLER = Duration.ofMillis(200);
-    /**
-     * Longer than the slowest legitimate package download (Arc: 10 attempts; each may last 30 minutes): the
-     * consumer keeps polling meanwhile, so waiting costs nothing but the batch's own progress.
-     */
-    private static final Duration BATCH_TIMEOUT = Duration.ofHours(6);
+    /** Records read and not finished, beyond which the host stops reading until some finish. */
+    private static final int MAX_UNFINISHED = 20_000;
+    private static final Duration PUBLISH_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration PUBLISH_BACKOFF_CAP = Duration.ofSeconds(30);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     /** Attempts at one machine's operation when its own files fail, before the operation fails there alone. */
     private static final int LOCAL_ATTEMPTS = 3;
     private static final List<String> CONSUMED_TOPICS = List.of(Topics.EXTENSION_OPERATIONS, Topics.GUEST_ASSIGNMENTS);
@@ -92,6 +91,9 @@ public final class AgentHost implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final ReportSender reports;
     private final Thread consumerThread;
+    private final InFlightOffsets inFlight = new InFlightOffsets();
+    /** Each machine's latest record in flight, which its next record waits for. */
+    private final Map<Machine, CompletableFuture<Void>> lastOfMachine = new ConcurrentHashMap<>();
 
     private volatile boolean running;
     private volatile Consumer<byte[], byte[]> consumer;
@@ -183,7 +185,6 @@ public final class AgentHost implements AutoCloseable {
             consumer = kafka;
             ConsumedPartitions partitions = new ConsumedPartitions(machines.keySet(), CONSUMED_TOPICS);
             while (running) {
-                ConsumerRecords<byte[], byte[]> batch = ConsumerRecords.empty();
                 try {
                     if (partitions.refreshIfDue(kafka)) {
                         assigned = partitions.assigned();
@@ -192,12 +193,12 @@ public final class AgentHost implements AutoCloseable {
                         pause(); // no topic exists yet: nothing to read
                         continue;
                     }
-                    batch = kafka.poll(Duration.ofMillis(500));
-                    lastActivity = Instant.now();
-                    if (!batch.isEmpty()) {
-                        awaitWhilePolling(kafka, process(batch));
-                        kafka.commitSync(nextOffsets(batch));
+                    throttle(kafka);
+                    for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(200))) {
+                        dispatch(record);
                     }
+                    lastActivity = Instant.now();
+                    commit(kafka);
                     lastError = null;
                 } catch (WakeupException e) {
                     if (running) {
@@ -205,12 +206,11 @@ public final class AgentHost implements AutoCloseable {
                     }
                 } catch (Exception e) {
                     lastError = e.toString();
-                    stats.batchRetries.increment();
-                    LOG.log(System.Logger.Level.WARNING, "batch failed, reading it again: " + e, e);
-                    rewind(kafka, batch);
+                    LOG.log(System.Logger.Level.WARNING, "consumer failed, going on: " + e, e);
                     pause();
                 }
             }
+            commitOnStop(kafka);
         } catch (RuntimeException e) {
             lastError = e.toString();
             LOG.log(System.Logger.Level.ERROR, "consumer stopped: " + e, e);
@@ -219,36 +219,62 @@ public final class AgentHost implements AutoCloseable {
         }
     }
 
-    /** Dispatches a batch by key; completes once every record it produced is acknowledged. */
-    private CompletableFuture<Void> process(ConsumerRecords<byte[], byte[]> batch) {
-        Map<Machine, CompletableFuture<?>> lastOfMachine = new HashMap<>();
-        List<CompletableFuture<Void>> acknowledged = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
-            stats.consumed.increment();
-            Machine machine = record.key() == null ? null : machines.get(new String(record.key(), StandardCharsets.UTF_8));
-            if (machine == null) {
-                stats.ignored.increment();
-                continue;
-            }
-            CompletableFuture<?> previous = lastOfMachine.getOrDefault(machine, CompletableFuture.completedFuture(null));
-            // The next record of this machine starts only once this one's output was handed to the producer,
-            // so one machine's results and reports leave in the order its records came in.
-            boolean assignment = Topics.GUEST_ASSIGNMENTS.equals(record.topic());
-            CompletableFuture<CompletableFuture<Void>> sent = previous
-                    .handle((ignored, error) -> null)
-                    .thenComposeAsync(ignored -> assignment ? guest.handle(machine, record).thenApply(AgentHost::listOf)
-                            : operationOnItsOwn(machine, record, 1), workers)
-                    .thenApply(this::sendAll);
-            lastOfMachine.put(machine, sent);
-            acknowledged.add(sent.thenCompose(acknowledgement -> acknowledgement));
+    /**
+     * Starts one record's work behind the previous record of the same machine, so that a machine's records run,
+     * and its results and reports leave, in the order they came in, while other machines go on in parallel.
+     */
+    private void dispatch(ConsumerRecord<byte[], byte[]> record) {
+        stats.consumed.increment();
+        Machine machine = record.key() == null ? null : machines.get(new String(record.key(), StandardCharsets.UTF_8));
+        if (machine == null) {
+            stats.ignored.increment();
+            inFlight.skipped(record);
+            return;
         }
-        return CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new));
+        inFlight.read(record);
+        CompletableFuture<Void> previous = lastOfMachine.getOrDefault(machine, DONE);
+        CompletableFuture<Void> delivered = previous.handle((ignored, error) -> null)
+                .thenComposeAsync(ignored -> deliver(machine, record, 1), workers);
+        lastOfMachine.put(machine, delivered);
+        delivered.whenComplete((ignored, error) -> {
+            if (error == null) {
+                inFlight.finished(record); // else only on stop: not committed, read again by the next start
+            }
+            lastOfMachine.remove(machine, delivered);
+        });
     }
 
     /**
-     * One machine's operation, isolated from the others in the batch: a failure of its own files is tried
-     * again {@value #LOCAL_ATTEMPTS} times with back-off, then the operation fails on that machine alone
-     * ({@code MachineStorageFailed}) instead of holding the whole batch, and every machine in it, forever.
+     * Handles a record and publishes what it produced; completes once Kafka acknowledged all of it. Publishing
+     * is retried, alone and with a capped back-off, until it succeeds: a broker that is away or refuses (an ACL,
+     * a quota) holds this record's commit and its machine's next records, never the other machines, and a
+     * redelivery is answered from the stored result, so nothing runs twice.
+     */
+    private CompletableFuture<Void> deliver(Machine machine, ConsumerRecord<byte[], byte[]> record, int attempt) {
+        CompletableFuture<List<ProducerRecord<byte[], byte[]>>> output = Topics.GUEST_ASSIGNMENTS.equals(record.topic())
+                ? guest.handle(machine, record).thenApply(AgentHost::listOf)
+                : operationOnItsOwn(machine, record, 1);
+        return output.thenCompose(this::sendAll).handle((ignored, error) -> {
+            if (error == null) {
+                return DONE;
+            }
+            if (!running) {
+                return CompletableFuture.<Void>failedFuture(error);
+            }
+            stats.publishRetries.increment();
+            Duration delay = PUBLISH_BACKOFF.multipliedBy(1L << Math.min(attempt - 1, 5));
+            delay = delay.compareTo(PUBLISH_BACKOFF_CAP) < 0 ? delay : PUBLISH_BACKOFF_CAP;
+            LOG.log(System.Logger.Level.WARNING, "machine " + machine.machineId() + ": publishing the outcome of "
+                    + record.topic() + "-" + record.partition() + "@" + record.offset() + " failed (attempt " + attempt
+                    + "), trying again in " + delay + ": " + error);
+            return later(delay, () -> deliver(machine, record, attempt + 1));
+        }).thenCompose(future -> future);
+    }
+
+    /**
+     * One machine's operation, isolated from the others: a failure of its own files is tried again
+     * {@value #LOCAL_ATTEMPTS} times with back-off, then the operation fails on that machine alone
+     * ({@code MachineStorageFailed}) instead of being retried forever.
      */
     private CompletableFuture<List<ProducerRecord<byte[], byte[]>>> operationOnItsOwn(Machine machine,
                                                                                    ConsumerRecord<byte[], byte[]> record,
@@ -263,44 +289,55 @@ public final class AgentHost implements AutoCloseable {
                         + attempt + " times; failing it there: " + error);
                 return CompletableFuture.completedFuture(operations.failLocally(machine, record, error));
             }
-            CompletableFuture<List<ProducerRecord<byte[], byte[]>>> retried = new CompletableFuture<>();
-            timers.schedule(() -> operationOnItsOwn(machine, record, attempt + 1).whenComplete((r, e) -> {
-                if (e != null) {
-                    retried.completeExceptionally(e);
-                } else {
-                    retried.complete(r);
-                }
-            }), 250L << attempt, TimeUnit.MILLISECONDS);
-            return retried;
+            return later(Duration.ofMillis(250L << attempt), () -> operationOnItsOwn(machine, record, attempt + 1));
         }).thenCompose(future -> future);
     }
 
-    /**
-     * Waits for a batch while polling with every partition paused, so the consumer reads nothing new
-     * meanwhile (however long package downloads take) and its client keeps its connections and metadata.
-     */
-    private void awaitWhilePolling(Consumer<byte[], byte[]> kafka, CompletableFuture<Void> batch) throws Exception {
-        long deadline = System.nanoTime() + BATCH_TIMEOUT.toNanos();
-        kafka.pause(kafka.assignment());
-        try {
-            while (true) {
-                try {
-                    batch.get(200, TimeUnit.MILLISECONDS);
-                    lastActivity = Instant.now();
-                    return;
-                } catch (TimeoutException stillRunning) {
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new TimeoutException("the batch did not finish within " + BATCH_TIMEOUT);
-                    }
-                    ConsumerRecords<byte[], byte[]> stray = kafka.poll(Duration.ZERO);
-                    if (!stray.isEmpty()) {
-                        rewind(kafka, stray); // not expected while paused: read them after this batch
-                    }
-                    lastActivity = Instant.now();
-                }
+    /** {@code work} started after {@code delay} on the timer, as one future. */
+    private <T> CompletableFuture<T> later(Duration delay, Supplier<CompletableFuture<T>> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        timers.schedule(() -> work.get().whenComplete((value, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(value);
             }
-        } finally {
+        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    /**
+     * Stops reading while {@value #MAX_UNFINISHED} records are unfinished (the consumer keeps polling, paused, so
+     * its client stays connected), and reads again once they drop below: memory stays bounded however long one
+     * machine's download takes, and the other machines' records are read meanwhile.
+     */
+    private void throttle(Consumer<byte[], byte[]> kafka) {
+        if (inFlight.unfinished() >= MAX_UNFINISHED) {
+            kafka.pause(kafka.assignment());
+        } else if (!kafka.paused().isEmpty()) {
             kafka.resume(kafka.paused());
+        }
+    }
+
+    /** Commits, without waiting, how far each partition is finished; a failed commit is made again on the next round. */
+    private void commit(Consumer<byte[], byte[]> kafka) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = inFlight.committable();
+        if (!offsets.isEmpty()) {
+            kafka.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    LOG.log(System.Logger.Level.WARNING, "committing offsets failed, committing again: " + error);
+                    inFlight.commitFailed();
+                }
+            });
+        }
+    }
+
+    private void commitOnStop(Consumer<byte[], byte[]> kafka) {
+        try {
+            inFlight.commitFailed(); // all of them, whatever the last asynchronous commit did
+            kafka.commitSync(inFlight.committable(), Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.INFO, "offsets not committed on stop (read again on the next start): " + e);
         }
     }
 
@@ -327,22 +364,6 @@ public final class AgentHost implements AutoCloseable {
             }
         });
         return acknowledged;
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> batch) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : batch.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> records = batch.records(partition);
-            offsets.put(partition, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
-        }
-        return offsets;
-    }
-
-    private static void rewind(Consumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> batch) {
-        // The assignment changes only between batches, so every partition of the batch is still assigned.
-        for (TopicPartition partition : batch.partitions()) {
-            kafka.seek(partition, batch.records(partition).get(0).offset());
-        }
     }
 
     private void pause() {

@@ -20,7 +20,8 @@ public final class HostStats {
     /** Guest assignments received (verified), and compliance reports produced for them. */
     public final LongAdder guestAssignments = new LongAdder();
     public final LongAdder guestReports = new LongAdder();
-    public final LongAdder batchRetries = new LongAdder();
+    /** Records handled again because what they produced could not be published (the broker away or refusing). */
+    public final LongAdder publishRetries = new LongAdder();
     /** Operations failed on one machine because its own files failed again and again (MachineStorageFailed). */
     public final LongAdder localFailures = new LongAdder();
 }

@@ -53,8 +53,8 @@ import java.util.function.UnaryOperator;
  * result to publish.
  *
  * <p>The completed future holds the records to publish: a result, a dead letter, or both for a refused
- * operation. It fails only when the machine's own files cannot be written; the host then retries the
- * batch, which is safe because the stored result makes a second delivery change nothing.
+ * operation. It fails only when the machine's own files cannot be written; the host then tries the
+ * operation again, which is safe because the stored result makes a second delivery change nothing.
  */
 public final class OperationHandler {
     private final PackageGate packageGate;

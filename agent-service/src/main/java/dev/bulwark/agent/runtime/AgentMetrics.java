@@ -27,7 +27,7 @@ final class AgentMetrics {
         counter(registry, "bulwark.agent.operations.refused", "Operations refused as replayed, expired or not yet valid", stats, s -> s.refused);
         counter(registry, "bulwark.agent.dead.letters", "Records sent to the dead-letter topic", stats, s -> s.deadLetters);
         counter(registry, "bulwark.agent.reports.sent", "Agent reports acknowledged by Kafka", stats, s -> s.reportsSent);
-        counter(registry, "bulwark.agent.batch.retries", "Batches read again after a failure", stats, s -> s.batchRetries);
+        counter(registry, "bulwark.agent.publish.retries", "Records handled again because their output could not be published", stats, s -> s.publishRetries);
         counter(registry, "bulwark.agent.local.failures", "Operations failed on one machine because its own files failed", stats, s -> s.localFailures);
         counter(registry, "bulwark.agent.guest.assignments", "Guest assignments received", stats, s -> s.guestAssignments);
         counter(registry, "bulwark.agent.guest.reports", "Guest compliance reports produced", stats, s -> s.guestReports);

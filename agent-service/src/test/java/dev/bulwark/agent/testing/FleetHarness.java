@@ -115,6 +115,11 @@ public final class FleetHarness implements AutoCloseable {
         }
     }
 
+    /** How many partitions {@code topic} has on the broker. */
+    public int partitionCount(String topic) {
+        return producer.partitionsFor(topic).size();
+    }
+
     public Path machineHome(String machine) {
         return home.resolve("machines").resolve(machine);
     }
