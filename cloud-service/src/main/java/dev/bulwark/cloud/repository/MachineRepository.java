@@ -98,7 +98,7 @@ public class MachineRepository {
 
     /** Replaces the machine's tags (a PATCH's {@code tags} replaces them whole, as on ARM). */
     public Uni<MachineRow> replaceTags(SqlClient client, String resourceId, String tags) {
-        return client.preparedQuery("UPDATE machine SET tags = $2::jsonb WHERE resource_id = $1 RETURNING " + MachineRow.COLUMNS)
+        return client.preparedQuery("UPDATE machine SET tags = $2::text::jsonb WHERE resource_id = $1 RETURNING " + MachineRow.COLUMNS)
                 .execute(Tuple.of(resourceId, tags))
                 .map(rows -> rows.size() == 0 ? null : MachineRow.of(rows.iterator().next()));
     }
