@@ -161,7 +161,8 @@ async function main() {
   let inFlight;
   await step("machineExtensions.beginCreateOrUpdate on a machine without an agent", async () => {
     inFlight = await sdk.machineExtensions.beginCreateOrUpdate(rg, gone, "sdk-orphan", extension("https://orphan.example.test"));
-    return inFlight.getOperationState().status;
+    await inFlight.poll(); // 3.0.0's poller sends the PUT at its first poll
+    return inFlight.isDone() ? "done" : "running";
   });
   await step("machines.delete", async () => {
     let status;
