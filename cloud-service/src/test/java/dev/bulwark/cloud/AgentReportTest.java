@@ -18,10 +18,10 @@ import static org.awaitility.Awaitility.await;
 class AgentReportTest {
 
     @Test
-    void aMachineIsPendingUntilItReportsThenConnectedWithItsLatestConfiguration() {
+    void aMachineAwaitsConnectionUntilItReportsThenConnectedWithItsLatestConfiguration() {
         FakeMachine machine = FakeMachine.registered();
         JsonPath registered = machine(machine);
-        assertThat(registered.getString("properties.status")).isEqualTo("Pending");
+        assertThat(registered.getString("properties.status")).isEqualTo("AwaitingConnection");
         assertThat(registered.getString("properties.provisioningState")).isEqualTo("Succeeded");
         assertThat(registered.getString("type")).isEqualTo("Microsoft.HybridCompute/machines");
         assertThat(registered.getString("id")).isEqualTo(machine.machineId());

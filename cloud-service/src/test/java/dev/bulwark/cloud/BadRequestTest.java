@@ -36,9 +36,11 @@ class BadRequestTest {
         String body = Bodies.extension("1.0").toString();
 
         assertError(put(machine.extensionPath("logs"), "2019-01-01", body), 400, "InvalidApiVersionParameter");
-        assertError(put(machine.extensionPath("logs"), null, body), 400, "InvalidApiVersionParameter");
+        assertError(put(machine.extensionPath("logs"), null, body), 400, "MissingApiVersionParameter");
+        assertError(put(machine.extensionPath("logs"), "", body), 400, "MissingApiVersionParameter");
         assertError(given().queryParam("api-version", Arm.API_VERSION).get(Arm.activityLogPath("sub-test")),
                 400, "InvalidApiVersionParameter");
+        assertError(given().get(Arm.activityLogPath("sub-test")), 400, "MissingApiVersionParameter");
         assertThat(Database.rowsOf(pool, machine.machineId())).isZero();
     }
 
@@ -46,11 +48,13 @@ class BadRequestTest {
     void aBadMachineOrExtensionNameIsRefused() {
         FakeMachine machine = FakeMachine.registered();
         String body = Bodies.extension("1.0").toString();
+        String badMachinePath = Arm.machinePath("sub-test", machine.resourceGroup, "no*stars");
+        String tooLongPath = Arm.machinePath("sub-test", machine.resourceGroup, "m".repeat(55));
+        String badMachineId = badMachinePath.toLowerCase();
+        String tooLongId = tooLongPath.toLowerCase();
 
-        Response badMachine = put(Arm.machinePath("sub-test", machine.resourceGroup, "no*stars") + "/extensions/logs",
-                Arm.API_VERSION, body);
-        Response tooLong = put(Arm.machinePath("sub-test", machine.resourceGroup, "m".repeat(55)), Arm.API_VERSION,
-                machine.registrationBody());
+        Response badMachine = put(badMachinePath + "/extensions/logs", Arm.API_VERSION, body);
+        Response tooLong = put(tooLongPath, Arm.API_VERSION, machine.registrationBody());
         Response badExtension = put(machine.extensionPath("bad$name"), Arm.API_VERSION, body);
 
         assertError(badMachine, 400, "InvalidResourceName");
@@ -58,6 +62,14 @@ class BadRequestTest {
         assertError(tooLong, 400, "InvalidResourceName");
         assertError(badExtension, 400, "InvalidResourceName");
         assertThat(badExtension.jsonPath().getString("error.message")).contains("extensionName");
+        // Each request's own target is left as it was: no machine row for the two bad machine names, nothing of
+        // theirs anywhere, and no extension, operation or event on the registered machine the third one aimed at.
+        for (String refused : java.util.List.of(badMachineId, tooLongId)) {
+            assertThat(Database.count(pool, "SELECT count(*) FROM machine WHERE resource_id = $1", refused)).as(refused).isZero();
+            assertThat(Database.rowsOf(pool, refused)).as(refused).isZero();
+        }
+        assertThat(Database.count(pool, "SELECT count(*) FROM extension WHERE machine_id = $1 AND name_key = $2",
+                machine.machineId(), "bad$name")).isZero();
         assertThat(Database.rowsOf(pool, machine.machineId())).isZero();
     }
 

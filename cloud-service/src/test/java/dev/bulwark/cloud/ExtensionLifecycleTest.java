@@ -158,7 +158,8 @@ class ExtensionLifecycleTest {
 
         await().atMost(PATIENCE).until(() -> "Succeeded".equals(given().get(statusUrl).path("status")));
         assertThat(given().get(statusUrl).jsonPath().getString("endTime")).isNotBlank();
-        given().get(resultUrl).then().statusCode(204);
+        // The Location URL ends a PUT with the extension, as the final GET of an SDK poller expects.
+        given().get(resultUrl).then().statusCode(200).body("name", is("logs")).body("properties.provisioningState", is("Succeeded"));
         given().queryParam("api-version", Arm.API_VERSION)
                 .get("/subscriptions/sub-test/providers/Microsoft.HybridCompute/locations/westeurope/operationstatus/"
                         + UUID.randomUUID()).then().statusCode(404).body("error.code", is("ResourceNotFound"));

@@ -39,17 +39,33 @@ public final class BulwarkSystem implements AutoCloseable {
      * @param cloudReplicas cloud processes sharing the work
      * @param cloudHeap     each cloud process's -Xmx
      * @param durability    of PostgreSQL: durable by default ({@code ./bulwark cloud}); the demo and tests choose fast
+     * @param cloudSettings further {@code bulwark.cloud.*} settings of the cloud processes (a test's small page size)
      */
-    public record Options(int partitions, int cloudReplicas, String cloudHeap, Durability durability) {
+    public record Options(int partitions, int cloudReplicas, String cloudHeap, Durability durability,
+                          Map<String, String> cloudSettings) {
         public static final Options DEFAULTS = new Options(LocalInfra.DEFAULT_PARTITIONS, 1, "512m", Durability.DURABLE);
+
+        public Options {
+            cloudSettings = Map.copyOf(cloudSettings);
+        }
 
         /** Durable PostgreSQL. */
         public Options(int partitions, int cloudReplicas, String cloudHeap) {
             this(partitions, cloudReplicas, cloudHeap, Durability.DURABLE);
         }
 
+        public Options(int partitions, int cloudReplicas, String cloudHeap, Durability durability) {
+            this(partitions, cloudReplicas, cloudHeap, durability, Map.of());
+        }
+
         public Options withDurability(Durability durability) {
-            return new Options(partitions, cloudReplicas, cloudHeap, durability);
+            return new Options(partitions, cloudReplicas, cloudHeap, durability, cloudSettings);
+        }
+
+        public Options withCloudSetting(String key, String value) {
+            Map<String, String> settings = new HashMap<>(cloudSettings);
+            settings.put(key, value);
+            return new Options(partitions, cloudReplicas, cloudHeap, durability, settings);
         }
     }
 
@@ -80,6 +96,7 @@ public final class BulwarkSystem implements AutoCloseable {
                 Map<String, String> cloudConfig = new HashMap<>(infra.quarkusConfig());
                 cloudConfig.put("bulwark.cloud.key-dir", work.resolve("cloud-keys").toString());
                 cloudConfig.putAll(PackagesConfig.forCloud(work));
+                cloudConfig.putAll(options.cloudSettings());
                 String name = options.cloudReplicas() == 1 ? "cloud-service" : "cloud-service-" + replica;
                 clouds.add(QuarkusProcess.startService(name, cloudJar(root), cloudConfig, List.of(),
                         work.resolve("logs/" + name + ".log"), options.cloudHeap(), tls));

@@ -42,6 +42,7 @@ class EndToEndTest {
     static final String TAMPERED_VERSION = "1.0.1";
     /** The real agent's machine: its own home and process, with the real handler. */
     static final String REAL = "e2e-real";
+    static final String SDK_MACHINE = "e2e-0011";
     private static Path realHome;
 
     static BulwarkSystem system;
@@ -51,24 +52,29 @@ class EndToEndTest {
     static String packageUrl;
 
     /** Each simulated machine's local rules, applied with the agent CLI before the agent starts. */
-    static final Map<String, List<List<String>>> RULES = Map.of(
-            "e2e-0001", List.of(),
-            "e2e-0002", List.of(List.of("extensions.allowlist", "Contoso.Monitoring/LogShipper")),
-            "e2e-0003", List.of(List.of("extensions.blocklist", "contoso.monitoring/logshipper")),
-            "e2e-0004", List.of(List.of("extensions.allowlist", "Contoso.Monitoring/LogShipper"),
-                    List.of("extensions.blocklist", "Contoso.Monitoring/LogShipper")),
-            "e2e-0005", List.of(List.of("extensions.allowlist", "Allow/None")),
-            "e2e-0006", List.of(List.of("config.mode", "monitor")),
-            "e2e-0007", List.of(List.of("extensions.enabled", "false")),
-            "e2e-0008", List.of(List.of("extensions.blocklist", "Contoso.Monitoring/LogShipper")),
-            "e2e-0009", List.of(),
-            "e2e-0010", List.of());
+    static final Map<String, List<List<String>>> RULES = Map.ofEntries(
+            Map.entry("e2e-0001", List.of()),
+            Map.entry("e2e-0002", List.of(List.of("extensions.allowlist", "Contoso.Monitoring/LogShipper"))),
+            Map.entry("e2e-0003", List.of(List.of("extensions.blocklist", "contoso.monitoring/logshipper"))),
+            Map.entry("e2e-0004", List.of(List.of("extensions.allowlist", "Contoso.Monitoring/LogShipper"),
+                    List.of("extensions.blocklist", "Contoso.Monitoring/LogShipper"))),
+            Map.entry("e2e-0005", List.of(List.of("extensions.allowlist", "Allow/None"))),
+            Map.entry("e2e-0006", List.of(List.of("config.mode", "monitor"))),
+            Map.entry("e2e-0007", List.of(List.of("extensions.enabled", "false"))),
+            Map.entry("e2e-0008", List.of(List.of("extensions.blocklist", "Contoso.Monitoring/LogShipper"))),
+            Map.entry("e2e-0009", List.of()),
+            Map.entry("e2e-0010", List.of()),
+            // The Azure SDK conformance suite's own machine: no rules, no other test touches it.
+            Map.entry(SDK_MACHINE, List.of()));
+    /** Resource lists page by this many in the system under test, so the SDK must follow nextLink. */
+    static final int PAGE_SIZE = 2;
 
     @BeforeAll
     static void startTheSystem() throws Exception {
         Path work = Path.of("target/e2e").toAbsolutePath();
         Demo.deleteRecursively(work);
-        system = BulwarkSystem.start(BulwarkSystem.checkout(), work, BulwarkSystem.Options.DEFAULTS.withDurability(Durability.FAST));
+        system = BulwarkSystem.start(BulwarkSystem.checkout(), work, BulwarkSystem.Options.DEFAULTS.withDurability(Durability.FAST)
+                .withCloudSetting("bulwark.cloud.resource-lists.default-page-size", String.valueOf(PAGE_SIZE)));
         api = system.api(SUB, RG);
         cli = system.agentCli();
         fleet = work.resolve("fleet");
@@ -325,8 +331,21 @@ class EndToEndTest {
         assertThat(refused.output()).contains("AuthorizationFailed");
     }
 
+    /**
+     * The conformance suite for Microsoft.HybridCompute: every operation @azure/arm-hybridcompute 3.0.0 offers for
+     * machines and machine extensions, unchanged (its pinned api-version 2021-05-20), with its pollers and pagers;
+     * what 3.0.0 lacks (a machine's PATCH, upgradeExtensions) through the same client's pipeline. Prints a table of
+     * each operation and its result.
+     */
     @Test
     void theOfficialAzureSdkDrivesTheApiWithABulwarkTokenOverHttps() throws Exception {
+        String upgradeVersion = "1.0.2";
+        CloudApi.Response published = ExtensionPublisher.publish(api, ExtensionPublisher.logShipper(BulwarkSystem.checkout()),
+                Demo.PUBLISHER, Demo.EXTENSION, upgradeVersion, system.work().resolve("packages"));
+        assertThat(published.status()).as(published.body().toString()).isBetween(200, 201);
+        // A machine without an agent, which the suite deletes while an operation on it is in flight.
+        String gone = "e2e-sdk-gone";
+        cli.runOrThrow(connectArgs(system.work().resolve(gone), gone, api.token()).toArray(String[]::new));
         Path node = Path.of("target/arm-sdk").toAbsolutePath();
         Files.createDirectories(node);
         for (String file : List.of("package.json", "package-lock.json", "arm-sdk.js")) {
@@ -334,20 +353,68 @@ class EndToEndTest {
         }
         // The SDK comes from the npm registry, as its users get it; npm ci installs exactly the locked versions.
         run(node, Map.of(), "npm", "ci", "--no-audit", "--no-fund");
-        Map<String, String> env = Map.of("BULWARK_URL", api.baseUrl(), "BULWARK_TOKEN", api.token(),
-                "BULWARK_SUBSCRIPTION", SUB, "BULWARK_RESOURCE_GROUP", RG, "BULWARK_MACHINE", "e2e-0009",
-                "BULWARK_PUBLISHER", Demo.PUBLISHER, "BULWARK_TYPE", Demo.EXTENSION, "BULWARK_VERSION", Demo.VERSION,
-                "NODE_EXTRA_CA_CERTS", system.caCertificate().toString());
+        Map<String, String> env = Map.ofEntries(Map.entry("BULWARK_URL", api.baseUrl()), Map.entry("BULWARK_TOKEN", api.token()),
+                Map.entry("BULWARK_SUBSCRIPTION", SUB), Map.entry("BULWARK_RESOURCE_GROUP", RG),
+                Map.entry("BULWARK_MACHINE", SDK_MACHINE), Map.entry("BULWARK_GONE_MACHINE", gone),
+                Map.entry("BULWARK_PUBLISHER", Demo.PUBLISHER), Map.entry("BULWARK_TYPE", Demo.EXTENSION),
+                Map.entry("BULWARK_VERSION", Demo.VERSION), Map.entry("BULWARK_UPGRADE_VERSION", upgradeVersion),
+                Map.entry("NODE_EXTRA_CA_CERTS", system.caCertificate().toString()));
         String output = run(node, env, "node", "arm-sdk.js");
         JsonNode calls = Json.MAPPER.readTree(output.lines().filter(l -> l.startsWith("[")).reduce((a, b) -> b).orElseThrow());
-        Map<String, JsonNode> byCall = new HashMap<>();
+        Map<String, JsonNode> byCall = new java.util.LinkedHashMap<>();
         calls.forEach(call -> byCall.put(call.path("call").asText(), call));
-        assertThat(byCall.get("machines.get").path("value").asText()).as(output).isEqualTo("e2e-0009");
-        assertThat(byCall.get("machineExtensions.beginCreateOrUpdateAndWait").path("value").asText()).as(output).isEqualTo("Succeeded");
-        assertThat(byCall.get("machineExtensions.get").path("value").asText()).as(output).isEqualTo("Succeeded");
-        assertThat(byCall.get("machineExtensions.list").path("value").toString()).as(output).contains("sdk-logs");
-        assertThat(byCall.get("machineExtensions.beginDeleteAndWait").path("ok").asBoolean()).as(output).isTrue();
+        System.out.println(sdkTable(byCall));
+
+        assertThat(value(byCall, "machines.get").asText()).as(output).isEqualTo(SDK_MACHINE);
+        for (String list : List.of("machines.listByResourceGroup", "machines.listBySubscription")) {
+            JsonNode listed = value(byCall, list);
+            List<String> names = new ArrayList<>();
+            listed.path("names").forEach(n -> names.add(n.asText()));
+            assertThat(names).as(list).contains(SDK_MACHINE, gone, REAL, "e2e-0001").doesNotHaveDuplicates();
+            assertThat(listed.path("pages").asInt()).as(list + ": follows nextLink").isEqualTo((names.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        }
+        assertThat(value(byCall, "machines.update (PATCH tags; not in 3.0.0: sendRequest)").path("suite").asText()).isEqualTo("conformance");
+        for (String create : List.of("machineExtensions.beginCreateOrUpdate + pollUntilDone", "machineExtensions.beginCreateOrUpdateAndWait",
+                "machineExtensions.beginCreateOrUpdateAndWait (a third)", "machineExtensions.get")) {
+            assertThat(value(byCall, create).asText()).as(create).isEqualTo("Succeeded");
+        }
+        assertThat(value(byCall, "machineExtensions.beginUpdate + pollUntilDone").asText())
+                .as("the PATCH poller ends with the extension").isEqualTo("Succeeded https://patched.example.test");
+        assertThat(value(byCall, "machineExtensions.beginUpdateAndWait").asText()).isEqualTo("Succeeded https://patched-two.example.test");
+        JsonNode extensions = value(byCall, "machineExtensions.list");
+        assertThat(extensions.path("names").toString()).isEqualTo("[\"sdk-logs\",\"sdk-logs-2\",\"sdk-logs-3\"]");
+        assertThat(extensions.path("pages").asInt()).as("3 extensions, 2 a page").isEqualTo(2);
+        assertThat(value(byCall, "upgradeExtensions (not in 3.0.0: sendRequest + createHttpPoller)").asText()).isEqualTo(upgradeVersion);
+        assertThat(value(byCall, "machineExtensions.beginDelete + pollUntilDone").asText()).isEqualTo("deleted");
+        assertThat(value(byCall, "machineExtensions.beginDeleteAndWait").asText()).isEqualTo("deleted");
+        assertThat(byCall.get("machineExtensions.get after delete").path("status").asInt()).isEqualTo(404);
+        assertThat(value(byCall, "machineExtensions.beginCreateOrUpdate on a machine without an agent").asText()).isEqualTo("running");
+        assertThat(value(byCall, "machines.delete").asInt()).isEqualTo(200);
+        assertThat(byCall.get("pollUntilDone of the operation in flight on the deleted machine").path("message").asText())
+                .contains("MachineDeleted");
+        assertThat(byCall.get("machines.get after delete").path("status").asInt()).isEqualTo(404);
+        assertThat(value(byCall, "machines.delete again").asInt()).isEqualTo(204);
         assertThat(byCall.get("machines.get with a forged token").path("status").asInt()).as(output).isEqualTo(401);
+    }
+
+    /** The call's value, failing with what the call answered when it did not succeed. */
+    private static JsonNode value(Map<String, JsonNode> byCall, String call) {
+        JsonNode result = byCall.get(call);
+        assertThat(result).as("no result for " + call).isNotNull();
+        assertThat(result.path("ok").asBoolean()).as(call + ": " + result).isTrue();
+        return result.path("value");
+    }
+
+    /** The suite's results as a Markdown table: SDK operation, then its value or its error. */
+    private static String sdkTable(Map<String, JsonNode> byCall) {
+        StringBuilder table = new StringBuilder("\n| SDK operation (@azure/arm-hybridcompute 3.0.0) | result |\n|---|---|\n");
+        byCall.forEach((call, result) -> {
+            String shown = result.path("ok").asBoolean() ? "ok: " + result.path("value")
+                    : "error " + result.path("status").asText("-") + " " + result.path("code").asText("") + " "
+                    + result.path("message").asText();
+            table.append("| ").append(call).append(" | ").append(shown.replace("|", "\\|")).append(" |\n");
+        });
+        return table.toString();
     }
 
     private static String run(Path dir, Map<String, String> env, String... command) throws IOException, InterruptedException {

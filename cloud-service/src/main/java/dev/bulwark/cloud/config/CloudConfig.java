@@ -50,6 +50,8 @@ public interface CloudConfig {
 
     ActivityLog activityLog();
 
+    ResourceLists resourceLists();
+
     Rollout rollout();
 
     interface Outbox {
@@ -97,6 +99,16 @@ public interface CloudConfig {
     interface ActivityLog {
         /** Events per page when the caller gives no {@code $top}. */
         @WithDefault("200")
+        int defaultPageSize();
+
+        @WithDefault("1000")
+        int maxPageSize();
+    }
+
+    /** Lists of machines and of a machine's extensions: pages followed with {@code nextLink}. */
+    interface ResourceLists {
+        /** Resources per page when the caller gives no {@code $top} (ARM clients never do). */
+        @WithDefault("100")
         int defaultPageSize();
 
         @WithDefault("1000")

@@ -7,8 +7,10 @@ import jakarta.ws.rs.core.Response.Status;
  * that decides which HTTP status each one carries. Scripts match on these codes: keep them stable.
  */
 public enum ArmErrorCode {
-    /** {@code api-version} is missing or not one this API serves. */
+    /** {@code api-version} is not one this API serves; the message lists those it does. */
     InvalidApiVersionParameter(Status.BAD_REQUEST),
+    /** The request has no {@code api-version} query parameter (or an empty one). */
+    MissingApiVersionParameter(Status.BAD_REQUEST),
     /** No {@code Authorization} header, or an onboarding secret that is unknown, expired or used up. */
     AuthenticationFailed(Status.UNAUTHORIZED),
     /** A bearer token that is malformed or not signed by the configured issuer for this audience. */

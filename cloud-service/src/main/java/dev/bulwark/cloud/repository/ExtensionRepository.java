@@ -60,9 +60,14 @@ public class ExtensionRepository {
                 .map(rows -> list(rows, ExtensionRow::of));
     }
 
-    public Uni<List<ExtensionRow>> listByMachine(SqlClient client, String machineId) {
-        return client.preparedQuery("SELECT " + ExtensionRow.COLUMNS + " FROM extension WHERE machine_id = $1 ORDER BY name_key")
-                .execute(Tuple.of(machineId))
+    /**
+     * One page of the machine's extensions in name order after {@code afterNameKey} (null: from the first): a range
+     * scan of the (machine_id, name_key) unique index.
+     */
+    public Uni<List<ExtensionRow>> page(SqlClient client, String machineId, String afterNameKey, int limit) {
+        return client.preparedQuery("SELECT " + ExtensionRow.COLUMNS + " FROM extension WHERE machine_id = $1"
+                        + " AND name_key > $2 ORDER BY name_key LIMIT $3")
+                .execute(Tuple.of(machineId, afterNameKey == null ? "" : afterNameKey, limit))
                 .map(rows -> list(rows, ExtensionRow::of));
     }
 

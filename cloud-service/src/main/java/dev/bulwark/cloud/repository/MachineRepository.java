@@ -1,6 +1,8 @@
 package dev.bulwark.cloud.repository;
 
 import dev.bulwark.cloud.repository.row.MachineRow;
+import dev.bulwark.cloud.service.ReadableMachines;
+import dev.bulwark.cloud.service.ResourceCursor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static dev.bulwark.cloud.repository.Sql.column;
@@ -44,6 +47,60 @@ public class MachineRepository {
 
     public Uni<MachineRow> find(String resourceId) {
         return find(pool, resourceId);
+    }
+
+    /**
+     * One page of a subscription's machines, or of one resource group's, in (lower(resource_group), resource_id)
+     * order: a keyset range scan of index machine_group, never an OFFSET, however deep the page.
+     *
+     * @param resourceGroup null for the whole subscription
+     * @param readable      null when the caller may read every machine listed, else where it may
+     * @param after         the last machine of the previous page, or null for the first page
+     */
+    public Uni<List<MachineRow>> page(String subscriptionId, String resourceGroup, ReadableMachines readable,
+                                      ResourceCursor after, int limit) {
+        StringBuilder where = new StringBuilder("subscription_id = $1");
+        List<Object> params = new ArrayList<>(List.of(subscriptionId));
+        if (resourceGroup != null) {
+            params.add(resourceGroup.toLowerCase(Locale.ROOT));
+            where.append(" AND lower(resource_group) = $").append(params.size());
+        }
+        if (readable != null) {
+            params.add(readable.resourceGroups().toArray(String[]::new));
+            params.add(readable.machineIds().toArray(String[]::new));
+            where.append(" AND (lower(resource_group) = ANY($").append(params.size() - 1).append(") OR resource_id = ANY($")
+                    .append(params.size()).append("))");
+        }
+        if (after != null) {
+            params.add(after.key(0));
+            params.add(after.key(1));
+            where.append(" AND (lower(resource_group), resource_id) > ($").append(params.size() - 1).append(", $")
+                    .append(params.size()).append(")");
+        }
+        params.add(limit);
+        return pool.preparedQuery("SELECT " + MachineRow.COLUMNS + " FROM machine WHERE " + where
+                        + " ORDER BY lower(resource_group), resource_id LIMIT $" + params.size())
+                .execute(Tuple.from(params))
+                .map(rows -> ExtensionRepository.list(rows, MachineRow::of));
+    }
+
+    /** The machine, locked until the transaction ends, or null. */
+    public Uni<MachineRow> findForUpdate(SqlClient tx, String resourceId) {
+        return tx.preparedQuery("SELECT " + MachineRow.COLUMNS + " FROM machine WHERE resource_id = $1 FOR UPDATE")
+                .execute(Tuple.of(resourceId))
+                .map(rows -> rows.size() == 0 ? null : MachineRow.of(rows.iterator().next()));
+    }
+
+    /** Deletes the machine; its extensions and guest assignments go with it (ON DELETE CASCADE). */
+    public Uni<Void> delete(SqlClient tx, String resourceId) {
+        return tx.preparedQuery("DELETE FROM machine WHERE resource_id = $1").execute(Tuple.of(resourceId)).replaceWithVoid();
+    }
+
+    /** Replaces the machine's tags (a PATCH's {@code tags} replaces them whole, as on ARM). */
+    public Uni<MachineRow> replaceTags(SqlClient client, String resourceId, String tags) {
+        return client.preparedQuery("UPDATE machine SET tags = $2::text::jsonb WHERE resource_id = $1 RETURNING " + MachineRow.COLUMNS)
+                .execute(Tuple.of(resourceId, tags))
+                .map(rows -> rows.size() == 0 ? null : MachineRow.of(rows.iterator().next()));
     }
 
     /**

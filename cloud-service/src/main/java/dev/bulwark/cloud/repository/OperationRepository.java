@@ -96,6 +96,18 @@ public class OperationRepository {
                 .map(rows -> list(rows, OperationRow::of));
     }
 
+    /**
+     * Ends every operation of the machine still in progress as Failed with {@code errorCode} (its machine was deleted)
+     * and returns them; index operation_machine finds them.
+     */
+    public Uni<List<OperationRow>> failInProgress(SqlClient tx, String machineId, String errorCode, String message, Instant at) {
+        return tx.preparedQuery("UPDATE operation SET status = '" + OperationStatus.FAILED + "', end_time = $2, error_code = $3,"
+                        + " error_message = $4 WHERE machine_id = $1 AND status = '" + OperationStatus.IN_PROGRESS + "' RETURNING "
+                        + OperationRow.COLUMNS)
+                .execute(Tuple.of(machineId, utc(at), errorCode, message))
+                .map(rows -> list(rows, OperationRow::of));
+    }
+
     /** Where a pruning pass over the operations got to: the last (start_time, operation_id) it examined. */
     public record PruneCursor(Instant startTime, UUID operationId) {
     }

@@ -3,12 +3,13 @@ package dev.bulwark.cloud.rest;
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** The {@code api-version} values each API accepts; checked first, before names and bodies. */
 final class ApiVersions {
     /** Stable Microsoft.HybridCompute versions whose shapes this service follows. */
-    static final List<String> HYBRID_COMPUTE = List.of("2024-07-10", "2025-06-01");
+    static final List<String> HYBRID_COMPUTE = Arrays.stream(HybridComputeVersion.values()).map(HybridComputeVersion::value).toList();
     /** Microsoft.GuestConfiguration versions whose assignment shape this service follows. */
     static final List<String> GUEST_CONFIGURATION = List.of("2024-04-05", "2022-01-25");
     /** Bulwark.Fleet (rollouts, bulk registration): Bulwark's own resource provider, versioned like ARM's. */
@@ -21,8 +22,10 @@ final class ApiVersions {
     private ApiVersions() {
     }
 
-    static void requireHybridCompute(String apiVersion) {
+    /** The version asked for; its response shape is the one views show. */
+    static HybridComputeVersion requireHybridCompute(String apiVersion) {
         require(apiVersion, HYBRID_COMPUTE, "Microsoft.HybridCompute");
+        return HybridComputeVersion.find(apiVersion);
     }
 
     static void requireGuestConfiguration(String apiVersion) {
@@ -43,7 +46,7 @@ final class ApiVersions {
 
     private static void require(String apiVersion, List<String> supported, String api) {
         if (apiVersion == null || apiVersion.isBlank()) {
-            throw new ApiException(ArmErrorCode.InvalidApiVersionParameter, "The api-version query parameter is required."
+            throw new ApiException(ArmErrorCode.MissingApiVersionParameter, "The api-version query parameter (?api-version=) is required for all requests."
                     + " Supported versions for " + api + ": " + String.join(", ", supported) + ".", "api-version");
         }
         if (!supported.contains(apiVersion)) {

@@ -4,12 +4,13 @@ import dev.bulwark.cloud.security.ArmAction;
 import dev.bulwark.cloud.security.ArmActions;
 import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.config.CloudConfig;
-import dev.bulwark.cloud.rest.model.ExtensionListView;
+import dev.bulwark.cloud.rest.model.PagedList;
 import dev.bulwark.cloud.rest.model.ExtensionView;
 import dev.bulwark.cloud.service.ExtensionAddress;
 import dev.bulwark.cloud.service.ExtensionRequest;
 import dev.bulwark.cloud.service.ExtensionService;
 import dev.bulwark.cloud.service.MachineAddress;
+import dev.bulwark.cloud.service.ResourceCursor;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -48,15 +49,22 @@ public class ExtensionResource {
     AsyncOperationResponses responses;
     @Inject
     CloudConfig config;
+    @Inject
+    ResourcePages pages;
 
     @GET
     @ArmAction(ArmActions.EXTENSIONS_READ)
-    @Operation(summary = "The extensions of a machine")
-    public Uni<ExtensionListView> list(@RestPath String subscriptionId, @RestPath String resourceGroupName,
-                                       @RestPath String machineName, @RestQuery("api-version") String apiVersion) {
-        ApiVersions.requireHybridCompute(apiVersion);
-        return extensions.list(MachineAddress.of(subscriptionId, resourceGroupName, machineName))
-                .map(found -> new ExtensionListView(found.stream().map(ExtensionView::of).toList()));
+    @Operation(summary = "The extensions of a machine, in name order, in pages (nextLink)")
+    public Uni<PagedList<ExtensionView>> list(@RestPath String subscriptionId, @RestPath String resourceGroupName,
+                                              @RestPath String machineName, @RestQuery("api-version") String apiVersion,
+                                              @RestQuery("$top") String top, @RestQuery("$skipToken") String skipToken,
+                                              @Context UriInfo uri) {
+        HybridComputeVersion version = ApiVersions.requireHybridCompute(apiVersion);
+        MachineAddress machine = MachineAddress.of(subscriptionId, resourceGroupName, machineName);
+        int size = pages.size(top);
+        return extensions.page(machine, ResourceCursor.parse(skipToken, 1), size).map(page -> new PagedList<>(
+                page.extensions().stream().map(e -> ExtensionView.of(e, version)).toList(),
+                pages.nextLink(uri, apiVersion, top, page.next())));
     }
 
     @GET
@@ -66,8 +74,9 @@ public class ExtensionResource {
     public Uni<ExtensionView> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                   @RestPath String machineName, @RestPath String extensionName,
                                   @RestQuery("api-version") String apiVersion) {
-        ApiVersions.requireHybridCompute(apiVersion);
-        return extensions.get(address(subscriptionId, resourceGroupName, machineName, extensionName)).map(ExtensionView::of);
+        HybridComputeVersion version = ApiVersions.requireHybridCompute(apiVersion);
+        return extensions.get(address(subscriptionId, resourceGroupName, machineName, extensionName))
+                .map(e -> ExtensionView.of(e, version));
     }
 
     @PUT
@@ -113,13 +122,13 @@ public class ExtensionResource {
     private Uni<RestResponse<ExtensionView>> write(boolean patch, String subscriptionId, String resourceGroupName,
                                                    String machineName, String extensionName, String apiVersion,
                                                    String body, HttpHeaders headers, UriInfo uri) {
-        ApiVersions.requireHybridCompute(apiVersion);
+        HybridComputeVersion version = ApiVersions.requireHybridCompute(apiVersion);
         ExtensionAddress address = address(subscriptionId, resourceGroupName, machineName, extensionName);
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         ExtensionRequest desired = patch ? RequestBodies.extensionPatch(body) : RequestBodies.extensionPut(body);
         Uni<ExtensionService.Accepted> accepted = patch ? extensions.patch(address, desired, request.requester())
                 : extensions.put(address, desired, request.requester());
-        return accepted.map(done -> responses.accepted(ExtensionView.of(done.extension()), done, request));
+        return accepted.map(done -> responses.accepted(ExtensionView.of(done.extension(), version), done, request));
     }
 
     private static ExtensionAddress address(String subscriptionId, String resourceGroupName, String machineName,

@@ -2,7 +2,9 @@ package dev.bulwark.cloud.rest;
 
 import dev.bulwark.cloud.security.ArmAction;
 import dev.bulwark.cloud.security.ArmActions;
+import dev.bulwark.cloud.rest.model.ExtensionView;
 import dev.bulwark.cloud.rest.model.OperationStatusView;
+import dev.bulwark.cloud.service.OperationStatus;
 import dev.bulwark.cloud.service.MachineAddress;
 import dev.bulwark.cloud.service.OperationStatusService;
 import io.smallrye.mutiny.Uni;
@@ -19,9 +21,10 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * Where ARM clients poll the operations they started: {@code operationstatus} (the status document)
- * and {@code operationresults} (202 while running, then 204 on success or 200 with the status document
- * carrying the error).
+ * Where ARM clients poll the operations they started: {@code operationstatus} (the status document, the
+ * {@code Azure-AsyncOperation} URL) and {@code operationresults} (the {@code Location} URL: 202 while running; then
+ * for an extension PUT or PATCH 200 with the extension, which is the final GET of an SDK poller for a PATCH; for a
+ * DELETE or upgradeExtensions 204; for a failure 200 with the status document carrying the error).
  */
 @Path("/subscriptions/{subscriptionId}/providers/Microsoft.HybridCompute/locations/{location}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -47,20 +50,25 @@ public class OperationStatusResource {
     @GET
     @ArmAction(value = ArmActions.OPERATION_STATUS_READ, scope = ArmAction.ScopeRule.WITHIN_SUBSCRIPTION)
     @Path("operationresults/{operationId}")
-    @Operation(summary = "Result of an extension operation: 202 while running, 204 when it succeeded")
-    public Uni<RestResponse<OperationStatusView>> result(@RestPath String subscriptionId, @RestPath String location,
+    @Operation(summary = "Result of an extension operation: 202 while running; then the extension a PUT or PATCH left (200),"
+            + " 204 for a delete or upgrade, or the status with its error")
+    public Uni<RestResponse<Object>> result(@RestPath String subscriptionId, @RestPath String location,
                                                          @RestPath String operationId,
                                                          @RestQuery("api-version") String apiVersion, @Context UriInfo uri) {
-        ApiVersions.requireHybridCompute(apiVersion);
+        HybridComputeVersion version = ApiVersions.requireHybridCompute(apiVersion);
         String subscription = MachineAddress.requireSubscription(subscriptionId);
-        return operations.status(subscription, operationId).map(status -> {
+        return operations.result(subscription, operationId).map(result -> {
+            OperationStatus status = result.status();
             if (!status.done()) {
-                return RestResponse.ResponseBuilder.<OperationStatusView>create(RestResponse.Status.ACCEPTED)
+                return RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED)
                         .header("Location", uri.getRequestUri().toString())
                         .header("Retry-After", Integer.toString(responses.retryAfterSeconds())).build();
             }
-            return status.errorCode() == null ? RestResponse.<OperationStatusView>noContent()
-                    : RestResponse.ok(OperationStatusView.of("/" + uri.getPath().replaceFirst("^/", ""), status));
+            if (status.errorCode() != null) {
+                return RestResponse.ok(OperationStatusView.of("/" + uri.getPath().replaceFirst("^/", ""), status));
+            }
+            return result.extension() == null ? RestResponse.noContent()
+                    : RestResponse.ok(ExtensionView.of(result.extension(), version));
         });
     }
 }

@@ -86,6 +86,26 @@ final class RequestBodies {
                 tags == null ? null : tags.toString());
     }
 
+    /**
+     * A machine PATCH (ARM's MachineUpdate): {@code tags} replace the machine's tags whole, as on ARM; null when the
+     * body has none (nothing changes). Bulwark keeps none of MachineUpdate's {@code properties} (locationData,
+     * osProfile, private link scope...) nor an {@code identity}, so a body that sets one is refused rather than
+     * silently dropped.
+     */
+    static String machineUpdate(String body) {
+        JsonBody json = JsonBody.parse(body);
+        for (String refused : List.of("properties", "identity")) {
+            ObjectNode given = json.optionalObjectNode(refused);
+            if (given != null && !given.isEmpty()) {
+                String path = refused + (refused.equals("properties") ? "." + given.fieldNames().next() : "");
+                throw ApiException.invalidParameter(path, "Property '" + path + "' cannot be changed here: a machine's"
+                        + " PATCH changes only its tags.");
+            }
+        }
+        ObjectNode tags = tags(json);
+        return tags == null ? null : tags.toString();
+    }
+
     /** ARM tags: at most 50 names of up to 512 characters with string values of up to 256; null when absent. */
     static ObjectNode tags(JsonBody json) {
         ObjectNode tags = json.optionalObjectNode("tags");

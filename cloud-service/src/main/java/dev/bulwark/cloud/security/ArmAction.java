@@ -28,6 +28,11 @@ public @interface ArmAction {
          * where, and lists show only what lies there.
          */
         WITHIN_SUBSCRIPTION,
+        /**
+         * Somewhere in the scope the path names ({@link ArmScopes#ofPath}: the resource group of a resource group's
+         * list): allowed as {@link #WITHIN_SUBSCRIPTION} is, and the list shows only what lies where it is allowed.
+         */
+        WITHIN_RESOURCE,
         /** The publisher namespace of the path ({@code publisherName}): publishing is never inherited. */
         PUBLISHER,
         /** The scope the path carries before {@code /providers/Microsoft.Authorization} (role assignments). */

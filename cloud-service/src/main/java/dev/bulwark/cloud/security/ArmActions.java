@@ -4,6 +4,7 @@ package dev.bulwark.cloud.security;
 public final class ArmActions {
     public static final String MACHINES_READ = "Microsoft.HybridCompute/machines/read";
     public static final String MACHINES_WRITE = "Microsoft.HybridCompute/machines/write";
+    public static final String MACHINES_DELETE = "Microsoft.HybridCompute/machines/delete";
     /**
      * Registering an existing machine with other keys. Not an Azure action name: Azure re-onboards through
      * {@code machines/write} by an administrator, and the Onboarding role's explicit {@code machines/write} must

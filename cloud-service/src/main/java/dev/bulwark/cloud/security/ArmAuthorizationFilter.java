@@ -75,7 +75,7 @@ public class ArmAuthorizationFilter {
     private void authorize(Caller.Principal principal, ArmAction action, String scope) {
         switch (action.scope()) {
             case AUTHENTICATED -> context.set(principal, new Grant(action.value(), "any authenticated principal", scope));
-            case WITHIN_SUBSCRIPTION -> {
+            case WITHIN_SUBSCRIPTION, WITHIN_RESOURCE -> {
                 List<String> allowed = principal.allowedScopesWithin(action.value(), scope);
                 if (allowed.isEmpty()) {
                     throw forbidden(principal, action.value(), scope);
@@ -112,7 +112,7 @@ public class ArmAuthorizationFilter {
     private static String scope(ArmAction action, ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         return switch (action.scope()) {
-            case RESOURCE -> ArmScopes.ofPath(path);
+            case RESOURCE, WITHIN_RESOURCE -> ArmScopes.ofPath(path);
             case WITHIN_SUBSCRIPTION, AUTHENTICATED -> ArmScopes.subscriptionOf(path);
             case PUBLISHER -> ArmScopes.publisher(request.getUriInfo().getPathParameters().getFirst("publisherName"));
             case AUTHORIZATION_SCOPE -> RoleAssignmentScopes.of(path);

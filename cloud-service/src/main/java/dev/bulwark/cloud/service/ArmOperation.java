@@ -5,8 +5,10 @@ package dev.bulwark.cloud.service;
  * type they act on (the event's {@code resourceType}; its provider is the part before the first '/').
  */
 public enum ArmOperation {
-    /** A machine's registration with new keys (a re-key), or a refused attempt. */
+    /** A machine's registration with new keys (a re-key), or a refused attempt; a PATCH of its tags. */
     MACHINE_WRITE("Microsoft.HybridCompute/machines/write", "Create or Update Machine", ArmOperation.MACHINES),
+    /** A machine deregistered ({@code DELETE .../machines/{m}}). */
+    MACHINE_DELETE("Microsoft.HybridCompute/machines/delete", "Delete Machine", ArmOperation.MACHINES),
     EXTENSION_WRITE("Microsoft.HybridCompute/machines/extensions/write", "Create or Update Machine Extension",
             ArmOperation.EXTENSIONS),
     EXTENSION_DELETE("Microsoft.HybridCompute/machines/extensions/delete", "Delete Machine Extension", ArmOperation.EXTENSIONS),

@@ -93,8 +93,21 @@ public class ExtensionService {
                 .onItem().ifNull().failWith(() -> notFound(address));
     }
 
-    public Uni<List<ExtensionRow>> list(MachineAddress address) {
-        return machines.require(pool, address).chain(machine -> extensions.listByMachine(pool, machine.resourceId()));
+    /** One page of a machine's extensions; {@code next} is null on the last page. */
+    public record Page(List<ExtensionRow> extensions, ResourceCursor next) {
+    }
+
+    /** A page of the machine's extensions in name order; one row more than asked tells whether another page exists. */
+    public Uni<Page> page(MachineAddress address, ResourceCursor after, int size) {
+        return machines.require(pool, address)
+                .chain(machine -> extensions.page(pool, machine.resourceId(), after == null ? null : after.key(0), size + 1))
+                .map(found -> {
+                    if (found.size() <= size) {
+                        return new Page(found, null);
+                    }
+                    List<ExtensionRow> page = found.subList(0, size);
+                    return new Page(page, ResourceCursor.of(ExtensionRepository.nameKey(page.get(size - 1).name())));
+                });
     }
 
     private interface Change {

@@ -14,9 +14,7 @@ public record MachineAddress(String subscriptionId, String resourceGroup, String
 
     public static MachineAddress of(String subscriptionId, String resourceGroup, String machineName) {
         requireSubscription(subscriptionId);
-        if (resourceGroup == null || !GROUP.matcher(resourceGroup).matches() || resourceGroup.endsWith(".")) {
-            throw invalidName("resourceGroupName", resourceGroup, "1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'");
-        }
+        requireResourceGroup(resourceGroup);
         requireName("machineName", machineName);
         return new MachineAddress(subscriptionId.toLowerCase(Locale.ROOT), resourceGroup, machineName);
     }
@@ -27,6 +25,14 @@ public record MachineAddress(String subscriptionId, String resourceGroup, String
             throw invalidName("subscriptionId", subscriptionId, "1 to 90 letters, digits, '-', '_' or '.'");
         }
         return subscriptionId.toLowerCase(Locale.ROOT);
+    }
+
+    /** ARM's resource group naming rule. */
+    public static String requireResourceGroup(String resourceGroup) {
+        if (resourceGroup == null || !GROUP.matcher(resourceGroup).matches() || resourceGroup.endsWith(".")) {
+            throw invalidName("resourceGroupName", resourceGroup, "1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'");
+        }
+        return resourceGroup;
     }
 
     /** Machine and extension names follow Arc's machine-name rule. */

@@ -8,6 +8,9 @@ import dev.bulwark.cloud.repository.MachineRepository;
 import dev.bulwark.cloud.repository.MachineRepository.Keys;
 import dev.bulwark.cloud.repository.MachineRepository.Registered;
 import dev.bulwark.cloud.repository.MachineRepository.Registration;
+import dev.bulwark.cloud.repository.OperationRepository;
+import dev.bulwark.cloud.repository.RolloutRepository;
+import dev.bulwark.cloud.repository.RolloutRepository.MachineOutcome;
 import dev.bulwark.cloud.repository.row.ActivityEventRow;
 import dev.bulwark.cloud.repository.row.MachineRow;
 import dev.bulwark.cloud.security.ArmActions;
@@ -26,6 +29,7 @@ import org.jboss.logging.Logger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -51,6 +55,14 @@ public class MachineService {
     Pool pool;
     @Inject
     CloudConfig config;
+    @Inject
+    OperationRepository operations;
+    @Inject
+    RolloutRepository rollouts;
+
+    /** One page of a machine list; {@code next} is null on the last page. */
+    public record Page(List<MachineRow> machines, ResourceCursor next) {
+    }
 
     /** Registers a new machine or re-registers a known one (location, agent version; new keys only with proof). */
     public Uni<Registered> register(MachineAddress address, MachineRegistration registration, Caller caller, String correlationId) {
@@ -136,8 +148,84 @@ public class MachineService {
 
     /** The machine, or 404 ResourceNotFound. */
     public Uni<MachineRow> require(SqlClient client, MachineAddress address) {
-        return machines.find(client, address.resourceId()).onItem().ifNull().failWith(() -> ApiException.notFound(
-                "Microsoft.HybridCompute/machines", address.machineName(), address.resourceGroup()));
+        return machines.find(client, address.resourceId()).onItem().ifNull().failWith(() -> notFound(address));
+    }
+
+    /**
+     * A page of the subscription's machines, or of one resource group's ({@code resourceGroup} not null), limited to
+     * {@code readable} (null: all). One row more than asked tells whether another page exists without a count.
+     */
+    public Uni<Page> page(String subscriptionId, String resourceGroup, ReadableMachines readable, ResourceCursor after,
+                          int size) {
+        return machines.page(subscriptionId, resourceGroup, readable, after, size + 1).map(found -> {
+            if (found.size() <= size) {
+                return new Page(found, null);
+            }
+            List<MachineRow> page = found.subList(0, size);
+            MachineRow last = page.get(size - 1);
+            return new Page(page, ResourceCursor.of(last.resourceGroup().toLowerCase(Locale.ROOT), last.resourceId()));
+        });
+    }
+
+    /**
+     * PATCH: replaces the machine's tags (ARM's MachineUpdate; nothing else of a machine is changed by its owner),
+     * logged as a machines/write; {@code tags} null changes nothing. 404 when the machine is unknown.
+     */
+    public Uni<MachineRow> updateTags(MachineAddress address, String tags, Requester requester) {
+        if (tags == null) {
+            return get(address);
+        }
+        Instant now = Timestamps.now();
+        return pool.withTransaction(tx -> machines.replaceTags(tx, address.resourceId(), tags)
+                .onItem().ifNull().failWith(() -> notFound(address))
+                .call(machine -> events.insert(tx, requestEvents(address, ArmOperation.MACHINE_WRITE, requester, now,
+                        "Machine '" + address.machineName() + "' tags replaced."))));
+    }
+
+    /**
+     * DELETE: deregisters the machine. Its row goes and with it its extensions and guest assignments (the cloud's
+     * records; nothing is removed from the machine itself, as on Azure Arc); its operations still in progress end
+     * Failed with {@link OperationStatus#MACHINE_DELETED}, each with its outcome event, so their pollers finish; a
+     * result or report the machine sends later is dead-lettered as UnknownMachine, its key being gone. The name may
+     * register again, with new keys, as a new machine.
+     *
+     * @return false when there was no such machine (ARM answers 204 then)
+     */
+    public Uni<Boolean> delete(MachineAddress address, Requester requester) {
+        Instant now = Timestamps.now();
+        String message = "Machine '" + address.machineName() + "' was deleted (deregistered) while this operation was in progress.";
+        return pool.withTransaction(tx -> machines.findForUpdate(tx, address.resourceId()).chain(machine -> {
+            if (machine == null) {
+                return Uni.createFrom().item(false);
+            }
+            return operations.failInProgress(tx, machine.resourceId(), OperationStatus.MACHINE_DELETED, message, now)
+                    .chain(failed -> {
+                        List<ActivityEventRow> logged = new ArrayList<>();
+                        failed.forEach(op -> logged.add(ActivityEvents.outcome(op, false, OperationStatus.MACHINE_DELETED, message, now)));
+                        logged.addAll(requestEvents(address, ArmOperation.MACHINE_DELETE, requester, now, "Machine '"
+                                + address.machineName() + "' deleted with its " + failed.size() + " operation(s) in progress."));
+                        // A rollout counts the machine as failed, so its stage can end.
+                        List<MachineOutcome> rolloutOutcomes = failed.stream().filter(op -> op.rolloutId() != null)
+                                .map(op -> MachineOutcome.of(op.operationId(), false, null, OperationStatus.MACHINE_DELETED, null))
+                                .toList();
+                        return events.insert(tx, logged).chain(() -> rollouts.recordOutcomes(tx, rolloutOutcomes));
+                    })
+                    .chain(() -> machines.delete(tx, machine.resourceId()))
+                    .replaceWith(true);
+        }));
+    }
+
+    /** The Started and Succeeded events of a machine write or delete that completes within its request. */
+    private static List<ActivityEventRow> requestEvents(MachineAddress address, ArmOperation operation, Requester requester,
+                                                        Instant at, String message) {
+        var subject = new ActivityEvents.Subject(address.subscriptionId(), address.resourceGroup(), address.resourceId(),
+                requester.correlationId(), UUID.randomUUID(), operation.value(), requester.caller(),
+                Grant.toJson(requester.authorization()));
+        return List.of(ActivityEvents.started(subject, "OK", at, message), ActivityEvents.outcome(subject, true, null, message, at));
+    }
+
+    private static ApiException notFound(MachineAddress address) {
+        return ApiException.notFound("Microsoft.HybridCompute/machines", address.machineName(), address.resourceGroup());
     }
 
     public MachineStatus statusOf(MachineRow machine) {

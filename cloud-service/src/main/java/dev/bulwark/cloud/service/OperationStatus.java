@@ -18,6 +18,8 @@ public record OperationStatus(UUID id, String status, Instant startTime, Instant
     public static final String IN_PROGRESS = "InProgress";
     public static final String SUCCEEDED = "Succeeded";
     public static final String FAILED = "Failed";
+    /** The error code of the operations that were in progress when their machine was deleted. */
+    public static final String MACHINE_DELETED = "MachineDeleted";
 
     public static OperationStatus of(UUID id, List<OperationRow> operations) {
         Instant start = operations.stream().map(OperationRow::startTime).min(Comparator.naturalOrder()).orElse(null);

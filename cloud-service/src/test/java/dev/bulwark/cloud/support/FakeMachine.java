@@ -55,6 +55,11 @@ public final class FakeMachine {
         return new FakeMachine("sub-test", "rg-" + unique, "machine-" + unique);
     }
 
+    /** A machine (not registered yet) at a place of the test's choosing, e.g. a subscription of its own. */
+    public static FakeMachine in(String subscription, String resourceGroup, String name) {
+        return new FakeMachine(subscription, resourceGroup, name);
+    }
+
     public static FakeMachine registered() {
         FakeMachine machine = unregistered();
         machine.register();

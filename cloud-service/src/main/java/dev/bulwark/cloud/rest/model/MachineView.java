@@ -2,6 +2,7 @@ package dev.bulwark.cloud.rest.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.cloud.repository.row.MachineRow;
+import dev.bulwark.cloud.rest.HybridComputeVersion;
 import dev.bulwark.cloud.service.MachineStatus;
 import dev.bulwark.model.Json;
 
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
-/** A machine as ARM shows {@code Microsoft.HybridCompute/machines}. */
+/** A machine as ARM shows {@code Microsoft.HybridCompute/machines}, in the shape of the request's api-version. */
 public record MachineView(String id, String name, String type, String location, JsonNode tags, Properties properties) {
     public static final String TYPE = "Microsoft.HybridCompute/machines";
 
@@ -24,12 +25,12 @@ public record MachineView(String id, String name, String type, String location, 
     }
 
     public static MachineView of(MachineRow machine, MachineStatus status, String cloudSigningKey,
-                                 List<String> catalogSigningKeys) {
-        JsonNode configuration = machine.agentConfiguration() == null ? null
+                                 List<String> catalogSigningKeys, HybridComputeVersion version) {
+        JsonNode configuration = machine.agentConfiguration() == null || !version.showsAgentConfiguration() ? null
                 : Json.tree(machine.agentConfiguration().getBytes(StandardCharsets.UTF_8));
         JsonNode tags = machine.tags() == null ? null : Json.tree(machine.tags().getBytes(StandardCharsets.UTF_8));
         return new MachineView(machine.resourceId(), machine.name(), TYPE, machine.location(), tags, new Properties("Succeeded",
-                status.status(), machine.agentVersion(), status.lastStatusChange(), configuration, cloudSigningKey,
-                catalogSigningKeys));
+                version.machineStatus(status.status()), machine.agentVersion(), status.lastStatusChange(), configuration,
+                cloudSigningKey, catalogSigningKeys));
     }
 }
