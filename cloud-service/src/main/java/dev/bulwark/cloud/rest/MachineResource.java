@@ -11,7 +11,9 @@ import dev.bulwark.cloud.service.MachineService;
 import dev.bulwark.cloud.repository.row.MachineRow;
 import dev.bulwark.cloud.signing.CatalogSigningKey;
 import dev.bulwark.cloud.signing.CloudSigningKey;
+import dev.bulwark.cloud.rest.body.MachineBody;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -19,9 +21,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -45,15 +44,12 @@ public class MachineResource {
     @PUT
     @ArmAction(value = ArmActions.MACHINES_WRITE, onboarding = true)
     @Operation(summary = "Register or re-register a machine (201 when new, 200 when known)")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example =
-            "{\"location\":\"westeurope\",\"properties\":{\"agentPublicKeys\":{\"signing\":\"<base64 X.509 Ed25519>\","
-                    + "\"encryption\":\"<base64 X.509 X25519>\"},\"agentVersion\":\"1.0.0\"}}")))
     public Uni<RestResponse<MachineView>> register(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                    @RestPath String machineName, @RestQuery("api-version") String apiVersion,
-                                                   String body, @Context HttpHeaders headers) {
+                                                   @Valid MachineBody body, @Context HttpHeaders headers) {
         ApiVersions.requireHybridCompute(apiVersion);
         MachineAddress address = MachineAddress.of(subscriptionId, resourceGroupName, machineName);
-        var registration = RequestBodies.machine(body);
+        var registration = body.toRegistration();
         return machines.register(address, registration, caller.caller(), ArmRequest.correlationIdOf(headers)).map(registered -> RestResponse.status(
                 registered.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, view(registered.machine())));
     }

@@ -47,7 +47,7 @@ public class Utf8Bodies implements ServerMessageBodyReader<String> {
     }
 
     /** The one strict decoder ({@link Json#strictUtf8}), its refusal as the API's 400. */
-    static String decode(byte[] bytes) {
+    public static String decode(byte[] bytes) {
         try {
             return Json.strictUtf8(bytes);
         } catch (MessageFormatException e) {
