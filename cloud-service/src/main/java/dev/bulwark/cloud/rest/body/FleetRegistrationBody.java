@@ -41,7 +41,9 @@ public record FleetRegistrationBody(
         for (int i = 0; i < machines.size(); i++) {
             Machine machine = machines.get(i);
             if (!names.add(machine.name.toLowerCase(Locale.ROOT))) {
-                throw ApiException.invalidParameter("machines[" + i + "].name", "Machine '" + machine.name + "' is listed twice.");
+                String path = "machines[" + i + "].name";
+                throw ApiException.invalidParameter(path, "Property '" + path + "' names machine '" + machine.name
+                        + "', which is listed twice.");
             }
             fleet.add(new MachineRegistration.Named(machine.name, MachineBody.registration(location,
                     machine.agentPublicKeys, machine.agentVersion, machine.tags)));
