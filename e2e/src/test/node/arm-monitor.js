@@ -3,7 +3,8 @@
 // would: MonitorClient(...).activityLogs.list(filter, { select }), following nextLink across pages.
 // Prints one JSON line: each call, the filter and $select it sent, and what it saw. Run by EndToEndTest; environment:
 //   BULWARK_URL, BULWARK_TOKEN, BULWARK_SUBSCRIPTION, BULWARK_RESOURCE_GROUP, BULWARK_FROM, BULWARK_TO (ISO times
-//   around the probe operation), BULWARK_CORRELATION (its correlation id), BULWARK_RESOURCE_URI (its resource id);
+//   around the probe operations), BULWARK_CORRELATION (the first probe's correlation id), BULWARK_RESOURCE_URI (its
+//   resource id);
 //   NODE_EXTRA_CA_CERTS (the local CA).
 const { MonitorClient } = require("@azure/arm-monitor");
 
@@ -27,7 +28,7 @@ const recorder = {
 const smallPages = {
   name: "bulwark-small-pages",
   sendRequest: (request, next) => {
-    if (!request.url.includes("$skipToken=")) request.url += "&$top=2";
+    if (!request.url.includes("$skipToken=")) request.url += "&$top=3";
     return next(request);
   },
 };
@@ -82,7 +83,7 @@ async function main() {
       { select: "eventTimestamp,status,authorization,claims,correlationId,operationName,level" });
   await step("by resourceGroupName and status", `${window} and resourceGroupName eq '${env("BULWARK_RESOURCE_GROUP")}'`
       + " and status eq 'Failed'");
-  await step("by resourceGroupName, pages of 2", `${window} and resourceGroupName eq '${env("BULWARK_RESOURCE_GROUP")}'`,
+  await step("by resourceGroupName, pages of 3", `${window} and resourceGroupName eq '${env("BULWARK_RESOURCE_GROUP")}'`,
       undefined, client(env("BULWARK_TOKEN"), [smallPages]));
   await step("an unsupported filter", `${window} and levell eq 'Error'`);
   console.log(JSON.stringify(results));

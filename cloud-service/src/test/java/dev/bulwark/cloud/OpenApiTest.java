@@ -42,4 +42,10 @@ class OpenApiTest {
                 "eventTimestamp", "operationName", "status", "level");
         assertThat(api.getMap("components.schemas.ExtensionRolloutStage.properties")).containsKeys("count", "percent");
     }
+
+    /** Quarkus serves Swagger UI in dev and test mode only; a packaged (prod) cloud leaves it out. */
+    @Test
+    void swaggerUiIsServedOutsideProduction() {
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
 }

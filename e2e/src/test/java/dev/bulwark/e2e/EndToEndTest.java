@@ -353,8 +353,9 @@ class EndToEndTest {
     /**
      * Azure's official Monitor SDK ({@code @azure/arm-monitor}) reads the activity log as it reads Azure's: each
      * {@code $filter} Azure Monitor documents narrows the events, {@code $select} trims them, {@code nextLink} pages are
-     * followed, and each event carries who did it ({@code authorization}, {@code claims}, {@code caller}). The probe is an
-     * install that a machine's allowlist refuses, so it ends (Failed) without changing any machine.
+     * followed, and each event carries who did it ({@code authorization}, {@code claims}, {@code caller}). The probes are
+     * two installs that a machine's allowlist refuses, so they end (Failed) without changing any machine: four events
+     * in the time window at least, read in pages of three.
      */
     @Test
     void theOfficialMonitorSdkReadsTheActivityLog() throws Exception {
@@ -368,7 +369,10 @@ class EndToEndTest {
         CloudApi.Response accepted = api.putExtension("e2e-0005", "monitor-probe", Demo.extensionBody());
         assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(202);
         String correlation = accepted.header("x-ms-correlation-request-id");
+        CloudApi.Response second = api.putExtension("e2e-0005", "monitor-probe-2", Demo.extensionBody());
+        assertThat(second.status()).as(second.body().toString()).isEqualTo(202);
         awaitEvents("correlationId eq '" + correlation + "'", 2);
+        awaitEvents("correlationId eq '" + second.header("x-ms-correlation-request-id") + "'", 2);
         String resource = api.extensionPath("e2e-0005", "monitor-probe");
         Map<String, String> env = Map.of("BULWARK_URL", api.baseUrl(), "BULWARK_TOKEN", api.token(),
                 "BULWARK_SUBSCRIPTION", SUB, "BULWARK_RESOURCE_GROUP", RG, "BULWARK_FROM", from.toString(),
@@ -420,10 +424,10 @@ class EndToEndTest {
         assertThat(statuses(failed.path("events"))).as(output).isNotEmpty().allMatch("Failed"::equals);
         assertThat(failed.path("events").findValuesAsText("correlationId")).contains(correlation);
 
-        JsonNode paged = byCall.get("by resourceGroupName, pages of 2");
+        JsonNode paged = byCall.get("by resourceGroupName, pages of 3");
         List<String> ids = paged.path("events").findValuesAsText("eventDataId");
-        assertThat(paged.path("requests").size()).as(output).isEqualTo((ids.size() + 1) / 2)
-                .isGreaterThan(1);
+        assertThat(ids.size()).as(output).isGreaterThanOrEqualTo(4);
+        assertThat(paged.path("requests").size()).as(output).isEqualTo((ids.size() + 2) / 3);
         assertThat(paged.path("requests").get(1).asText()).contains("$skipToken=");
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(paged.path("events").findValuesAsText("correlationId")).contains(correlation);
