@@ -21,7 +21,8 @@ public final class BodyViolations {
     public static ApiException toApiException(ConstraintViolationException e) {
         List<ApiException> refusals = e.getConstraintViolations().stream()
                 .map(BodyViolations::refusal)
-                .sorted(Comparator.comparing(ApiException::target).thenComparing(ApiException::getMessage))
+                .sorted(Comparator.comparing(ApiException::target, Comparator.nullsFirst(Comparator.naturalOrder()))
+                        .thenComparing(ApiException::getMessage))
                 .toList();
         if (refusals.isEmpty()) {
             return ApiException.invalidParameter(null, "The request content is not valid.");
