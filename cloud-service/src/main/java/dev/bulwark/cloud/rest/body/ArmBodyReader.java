@@ -28,8 +28,8 @@ import java.util.Map;
 /**
  * Binds every {@link ArmRequestBody}: strict UTF-8 ({@link Utf8Bodies#decode}), then {@link JsonContent}'s checks,
  * then the properties into the record. A property of the wrong JSON type is refused with its path
- * ({@code properties.settings}); nothing is coerced (no "1" for 1, no 1 for true, no 1.5 for a whole number), as
- * the field-by-field reading before it refused them. Unknown properties are ignored, as ARM does.
+ * ({@code properties.settings}); nothing is coerced (no "1" for 1, no 1 for true, no 1.5 for a whole number): a value
+ * the client did not mean is refused, not stored. Unknown properties are ignored, as ARM does.
  */
 @Provider
 public class ArmBodyReader implements ServerMessageBodyReader<ArmRequestBody> {
