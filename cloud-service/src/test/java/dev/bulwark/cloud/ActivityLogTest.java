@@ -117,6 +117,87 @@ class ActivityLogTest {
         assertThat(event.getString("eventDataId")).isNotBlank();
     }
 
+    @Test
+    void eventsCarryTheCallersTokenClaimsButNeverTheToken() {
+        FakeMachine machine = FakeMachine.registered();
+        String token = Tokens.admin();
+        given().header("Authorization", Tokens.bearer(token)).contentType(io.restassured.http.ContentType.JSON)
+                .body(Bodies.extension("1.0").toString()).queryParam("api-version", Arm.API_VERSION)
+                .put(machine.extensionPath("one")).then().statusCode(202);
+
+        Response answer = page("resourceGroupName eq '" + machine.resourceGroup + "'", null);
+        JsonPath event = answer.jsonPath().setRootPath("value[0]");
+
+        // The test administrator's token: the built-in issuer's, for this service's audience.
+        assertThat(event.getString("claims.iss")).isNotBlank();
+        assertThat(event.getString("claims.aud")).isNotBlank();
+        assertThat(event.getString("claims.sub")).isNotBlank();
+        assertThat(event.getString("claims.exp")).matches("[0-9]+");
+        assertThat(event.getMap("claims")).doesNotContainKey("roleAssignments");
+        assertThat(answer.asString()).doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+    }
+
+    @Test
+    void selectReturnsOnlyTheNamedPropertiesOnEveryPage() {
+        FakeMachine machine = FakeMachine.registered();
+        machine.putExtension("one", Bodies.extension("1.0"));
+        machine.putExtension("two", Bodies.extension("1.0"));
+        String filter = "resourceGroupName eq '" + machine.resourceGroup + "'";
+
+        JsonPath first = given().queryParam("api-version", Arm.ACTIVITY_API_VERSION).queryParam("$filter", filter)
+                .queryParam("$select", "eventTimestamp, STATUS,authorization,claims").queryParam("$top", "1")
+                .get(Arm.activityLogPath("sub-test")).then().statusCode(200).extract().jsonPath();
+        JsonPath second = given().urlEncodingEnabled(false).get(Arm.relative(first.getString("nextLink")))
+                .then().statusCode(200).extract().jsonPath();
+
+        for (JsonPath page : List.of(first, second)) {
+            assertThat(page.getList("value")).hasSize(1);
+            assertThat(page.getMap("value[0]")).containsOnlyKeys("eventTimestamp", "status", "authorization", "claims");
+        }
+        assertThat(first.getString("nextLink")).contains("$select=");
+    }
+
+    @Test
+    void anUnknownSelectedPropertyIsRefusedAndTheOnesAzureListsAreAccepted() {
+        Response unknown = given().queryParam("api-version", Arm.ACTIVITY_API_VERSION).queryParam("$select", "status,statsu")
+                .get(Arm.activityLogPath("sub-test"));
+        Response azure = given().queryParam("api-version", Arm.ACTIVITY_API_VERSION).queryParam("$select", "httpRequest,status")
+                .queryParam("$top", "1").get(Arm.activityLogPath("sub-test"));
+
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.jsonPath().getString("error.code")).isEqualTo("InvalidParameter");
+        assertThat(unknown.jsonPath().getString("error.target")).isEqualTo("$select");
+        assertThat(unknown.jsonPath().getString("error.message")).contains("statsu");
+        assertThat(azure.statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The query the official SDK (@azure/arm-monitor) sends: its own encoding of $filter, $select, and on the next
+     * page the nextLink with those parameters set again.
+     */
+    @Test
+    void theMonitorSdksQueryIsUnderstood() {
+        FakeMachine machine = FakeMachine.registered();
+        Response accepted = machine.putExtension("one", Bodies.extension("1.0"));
+        machine.putExtension("two", Bodies.extension("1.0"));
+        String from = Instant.now().minus(1, ChronoUnit.HOURS).toString();
+        String filter = "eventTimestamp ge '" + from + "' and eventTimestamp le '" + Instant.now().plus(1, ChronoUnit.MINUTES)
+                + "' and resourceGroupName eq '" + machine.resourceGroup + "'";
+        String query = "?api-version=2015-04-01&$filter=" + java.net.URLEncoder.encode(filter, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20").replace("%27", "'") + "&$select=correlationId%2Cstatus";
+
+        JsonPath first = given().urlEncodingEnabled(false).get(Arm.activityLogPath("sub-test") + query + "&$top=1")
+                .then().statusCode(200).extract().jsonPath();
+        String next = Arm.relative(first.getString("nextLink"));
+        JsonPath second = given().urlEncodingEnabled(false).get(next.substring(0, next.indexOf('?')) + query
+                + next.substring(next.indexOf("&$top"))).then().statusCode(200).extract().jsonPath();
+
+        assertThat(first.getString("value[0].correlationId")).isNotBlank();
+        assertThat(second.getString("value[0].correlationId")).isNotEqualTo(first.getString("value[0].correlationId"));
+        assertThat(List.of(first.getString("value[0].correlationId"), second.getString("value[0].correlationId")))
+                .contains(accepted.header("x-ms-correlation-request-id"));
+    }
+
     private static Response page(String filter, String top) {
         var request = given().queryParam("api-version", Arm.ACTIVITY_API_VERSION);
         if (filter != null) {

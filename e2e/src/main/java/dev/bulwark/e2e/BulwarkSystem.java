@@ -181,7 +181,21 @@ public final class BulwarkSystem implements AutoCloseable {
     @Override
     public void close() {
         agents.forEach(QuarkusProcess::close);
+        stopExtensionProcesses();
         clouds.forEach(QuarkusProcess::close);
         infra.close();
+    }
+
+    /**
+     * Extension processes that a real agent started and that outlive it, as on Arc (a daemon started by a handler's
+     * enable keeps running when the agent stops): the system's own ones run from an extensions folder in its work
+     * folder (an agent home's {@code extensions/<Publisher.Type-version>}).
+     */
+    private void stopExtensionProcesses() {
+        String folder = work.toAbsolutePath() + "/";
+        ProcessHandle.allProcesses()
+                .filter(process -> process.info().commandLine()
+                        .filter(line -> line.contains(folder) && line.contains("/extensions/")).isPresent())
+                .forEach(ProcessHandle::destroyForcibly);
     }
 }

@@ -348,7 +348,7 @@ class EndToEndTest {
         cli.runOrThrow(connectArgs(system.work().resolve(gone), gone, api.token()).toArray(String[]::new));
         Path node = Path.of("target/arm-sdk").toAbsolutePath();
         Files.createDirectories(node);
-        for (String file : List.of("package.json", "package-lock.json", "arm-sdk.js")) {
+        for (String file : List.of("package.json", "package-lock.json", "arm-sdk.js", "arm-monitor.js")) {
             Files.copy(Path.of("src/test/node", file), node.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         // The SDK comes from the npm registry, as its users get it; npm ci installs exactly the locked versions.
@@ -415,6 +415,98 @@ class EndToEndTest {
             table.append("| ").append(call).append(" | ").append(shown.replace("|", "\\|")).append(" |\n");
         });
         return table.toString();
+    }
+
+    /**
+     * Azure's official Monitor SDK ({@code @azure/arm-monitor}) reads the activity log as it reads Azure's: each
+     * {@code $filter} Azure Monitor documents narrows the events, {@code $select} trims them, {@code nextLink} pages are
+     * followed, and each event carries who did it ({@code authorization}, {@code claims}, {@code caller}). The probes are
+     * two installs that a machine's allowlist refuses, so they end (Failed) without changing any machine: four events
+     * in the time window at least, read in pages of three.
+     */
+    @Test
+    void theOfficialMonitorSdkReadsTheActivityLog() throws Exception {
+        Path node = Path.of("target/arm-monitor").toAbsolutePath();
+        Files.createDirectories(node);
+        for (String file : List.of("package.json", "package-lock.json", "arm-sdk.js", "arm-monitor.js")) {
+            Files.copy(Path.of("src/test/node", file), node.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        run(node, Map.of(), "npm", "ci", "--no-audit", "--no-fund");
+        java.time.Instant from = java.time.Instant.now().minusSeconds(5);
+        CloudApi.Response accepted = api.putExtension("e2e-0005", "monitor-probe", Demo.extensionBody());
+        assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(202);
+        String correlation = accepted.header("x-ms-correlation-request-id");
+        CloudApi.Response second = api.putExtension("e2e-0005", "monitor-probe-2", Demo.extensionBody());
+        assertThat(second.status()).as(second.body().toString()).isEqualTo(202);
+        awaitEvents("correlationId eq '" + correlation + "'", 2);
+        awaitEvents("correlationId eq '" + second.header("x-ms-correlation-request-id") + "'", 2);
+        String resource = api.extensionPath("e2e-0005", "monitor-probe");
+        Map<String, String> env = Map.of("BULWARK_URL", api.baseUrl(), "BULWARK_TOKEN", api.token(),
+                "BULWARK_SUBSCRIPTION", SUB, "BULWARK_RESOURCE_GROUP", RG, "BULWARK_FROM", from.toString(),
+                "BULWARK_TO", java.time.Instant.now().plusSeconds(60).toString(), "BULWARK_CORRELATION", correlation,
+                "BULWARK_RESOURCE_URI", resource, "NODE_EXTRA_CA_CERTS", system.caCertificate().toString());
+
+        String output = run(node, env, "node", "arm-monitor.js");
+
+        JsonNode calls = Json.MAPPER.readTree(output.lines().filter(l -> l.startsWith("[")).reduce((a, b) -> b).orElseThrow());
+        Map<String, JsonNode> byCall = new HashMap<>();
+        StringBuilder table = new StringBuilder("\n| monitor SDK call | $filter / $select | requests | result |\n|---|---|---|---|\n");
+        calls.forEach(call -> {
+            byCall.put(call.path("call").asText(), call);
+            table.append("| ").append(call.path("call").asText()).append(" | ")
+                    .append(call.path("filter").asText().replaceFirst("^eventTimestamp ge '[^']*' and eventTimestamp le '[^']*'", "<window>"))
+                    .append(call.has("select") ? " / $select=" + call.path("select").asText() : "").append(" | ")
+                    .append(call.path("requests").size()).append(" | ")
+                    .append(call.path("ok").asBoolean() ? call.path("events").size() + " events, statuses "
+                            + statuses(call.path("events")) : call.path("status").asInt() + " " + call.path("code").asText())
+                    .append(" |\n");
+        });
+        System.out.println(table);
+
+        JsonNode byCorrelation = byCall.get("by correlationId");
+        assertThat(statuses(byCorrelation.path("events"))).as(output).containsExactlyInAnyOrder("Started", "Failed");
+        for (JsonNode event : byCorrelation.path("events")) {
+            assertThat(event.path("correlationId").asText()).isEqualTo(correlation);
+            assertThat(event.path("operationName").asText()).isEqualTo("Microsoft.HybridCompute/machines/extensions/write");
+            assertThat(event.path("authorization").path("action").asText()).isEqualTo("Microsoft.HybridCompute/machines/extensions/write");
+            assertThat(event.path("authorization").path("role").asText()).isNotBlank();
+            assertThat(event.path("authorization").path("scope").asText()).startsWith("/");
+            assertThat(event.path("claims").path("iss").asText()).as(event.toString()).isNotBlank();
+            assertThat(event.path("claims").path("sub").asText()).isNotBlank();
+            assertThat(event.path("caller").asText()).isNotBlank();
+            assertThat(event.path("level").asText()).isIn("Informational", "Error");
+            assertThat(event.path("eventTimestamp").asText()).isGreaterThanOrEqualTo(from.toString().substring(0, 19));
+        }
+        assertThat(output).doesNotContain(api.token()).doesNotContain(Demo.SECRET);
+
+        JsonNode selected = byCall.get("by resourceUri with $select");
+        assertThat(selected.path("events").size()).as(output).isEqualTo(2);
+        for (JsonNode event : selected.path("events")) {
+            assertThat(event.path("present")).extracting(JsonNode::asText).as(event.toString()).containsExactlyInAnyOrder(
+                    "authorization", "claims", "correlationId", "eventTimestamp", "level", "operationName", "status");
+        }
+        assertThat(selected.path("requests").get(0).asText()).contains("$select=").contains("resourceUri%20eq%20");
+
+        JsonNode failed = byCall.get("by resourceGroupName and status");
+        assertThat(statuses(failed.path("events"))).as(output).isNotEmpty().allMatch("Failed"::equals);
+        assertThat(failed.path("events").findValuesAsText("correlationId")).contains(correlation);
+
+        JsonNode paged = byCall.get("by resourceGroupName, pages of 3");
+        List<String> ids = paged.path("events").findValuesAsText("eventDataId");
+        assertThat(ids.size()).as(output).isGreaterThanOrEqualTo(4);
+        assertThat(paged.path("requests").size()).as(output).isEqualTo((ids.size() + 2) / 3);
+        assertThat(paged.path("requests").get(1).asText()).contains("$skipToken=");
+        assertThat(ids).doesNotHaveDuplicates();
+        assertThat(paged.path("events").findValuesAsText("correlationId")).contains(correlation);
+        assertThat(paged.path("events").findValuesAsText("resourceGroupName")).allMatch(RG::equalsIgnoreCase);
+
+        JsonNode unsupported = byCall.get("an unsupported filter");
+        assertThat(unsupported.path("status").asInt()).as(output).isEqualTo(400);
+        assertThat(unsupported.path("code").asText()).isEqualTo("InvalidFilter");
+    }
+
+    private static List<String> statuses(JsonNode events) {
+        return events.findValuesAsText("status");
     }
 
     private static String run(Path dir, Map<String, String> env, String... command) throws IOException, InterruptedException {

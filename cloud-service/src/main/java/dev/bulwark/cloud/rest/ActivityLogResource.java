@@ -5,6 +5,7 @@ import dev.bulwark.cloud.security.ArmActions;
 import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.config.CloudConfig;
 import dev.bulwark.cloud.error.ApiException;
+import dev.bulwark.cloud.rest.model.ActivityEventSelection;
 import dev.bulwark.cloud.rest.model.ActivityEventView;
 import dev.bulwark.cloud.rest.model.ActivityLogPage;
 import dev.bulwark.cloud.service.ActivityFilterParser;
@@ -44,19 +45,21 @@ public class ActivityLogResource {
     @GET
     @ArmAction(value = ArmActions.ACTIVITY_LOG_READ, scope = ArmAction.ScopeRule.WITHIN_SUBSCRIPTION)
     @Operation(summary = "Activity-log events: $filter with eventTimestamp ge/le, resourceGroupName, resourceUri,"
-            + " correlationId and status eq, joined by 'and'; $top; nextLink")
+            + " correlationId and status eq, joined by 'and'; $select of properties; $top; nextLink")
     public Uni<ActivityLogPage> list(@RestPath String subscriptionId, @RestQuery("api-version") String apiVersion,
-                                     @RestQuery("$filter") String filter, @RestQuery("$top") String top,
-                                     @RestQuery("$skipToken") String skipToken, @Context UriInfo uri) {
+                                     @RestQuery("$filter") String filter, @RestQuery("$select") String select,
+                                     @RestQuery("$top") String top, @RestQuery("$skipToken") String skipToken,
+                                     @Context UriInfo uri) {
         ApiVersions.requireActivityLog(apiVersion);
         String subscription = MachineAddress.requireSubscription(subscriptionId);
         var parsedFilter = ActivityFilterParser.parse(filter);
+        ActivityEventSelection selection = ActivityEventSelection.parse(select);
         int size = pageSize(top);
         PageCursor after = PageCursor.parse(skipToken);
         List<String> within = caller.allowedScopes().contains("/subscriptions/" + subscription) ? null : caller.allowedScopes();
         return activityLog.page(subscription, parsedFilter, after, size, within).map(page -> new ActivityLogPage(
-                page.events().stream().map(ActivityEventView::of).toList(),
-                page.next() == null ? null : nextLink(uri, apiVersion, filter, top, page.next())));
+                page.events().stream().map(event -> ActivityEventView.of(event, selection)).toList(),
+                page.next() == null ? null : nextLink(uri, apiVersion, filter, select, top, page.next())));
     }
 
     private int pageSize(String top) {
@@ -75,12 +78,15 @@ public class ActivityLogResource {
         throw ApiException.invalidParameter("$top", "$top must be a whole number from 1 to " + max + ".");
     }
 
-    private String nextLink(UriInfo uri, String apiVersion, String filter, String top, PageCursor next) {
+    private String nextLink(UriInfo uri, String apiVersion, String filter, String select, String top, PageCursor next) {
         String base = config.publicUrl().map(Object::toString).orElse(uri.getBaseUri().toString()).replaceFirst("/$", "");
         StringBuilder link = new StringBuilder(base).append('/').append(uri.getPath().replaceFirst("^/", ""))
                 .append("?api-version=").append(encode(apiVersion));
         if (filter != null && !filter.isBlank()) {
             link.append("&$filter=").append(encode(filter));
+        }
+        if (select != null && !select.isBlank()) {
+            link.append("&$select=").append(encode(select));
         }
         if (top != null && !top.isBlank()) {
             link.append("&$top=").append(encode(top));

@@ -5,6 +5,7 @@ import dev.bulwark.cloud.error.ArmErrorCode;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code api-version} values each API accepts; checked first, before names and bodies. */
 final class ApiVersions {
@@ -19,7 +20,34 @@ final class ApiVersions {
     /** The Azure Monitor activity-log API version. */
     static final List<String> ACTIVITY_LOG = List.of("2015-04-01");
 
+    /** Each resource provider namespace and its versions, as ARM routes a request: by the last namespace in its path. */
+    private static final Map<String, List<String>> BY_NAMESPACE = Map.of(
+            "Microsoft.HybridCompute", HYBRID_COMPUTE,
+            "Microsoft.GuestConfiguration", GUEST_CONFIGURATION,
+            "Bulwark.Fleet", FLEET,
+            "Microsoft.Authorization", AUTHORIZATION,
+            "Microsoft.Insights", ACTIVITY_LOG);
+
     private ApiVersions() {
+    }
+
+    /**
+     * Checks the api-version of a request to {@code path} for the resource provider the path names; paths of no
+     * provider (health, metrics, well-known keys, storage) have none. Called before the body is read, so that a
+     * request with a bad version and a bad body is answered about its version, as on ARM.
+     */
+    static void requireFor(String path, String apiVersion) {
+        int providers = path.lastIndexOf("/providers/");
+        if (providers < 0) {
+            return;
+        }
+        int start = providers + "/providers/".length();
+        int end = path.indexOf('/', start);
+        String namespace = path.substring(start, end < 0 ? path.length() : end);
+        List<String> supported = BY_NAMESPACE.get(namespace);
+        if (supported != null) {
+            require(apiVersion, supported, namespace.equals("Microsoft.Insights") ? "Microsoft.Insights/eventtypes" : namespace);
+        }
     }
 
     /** The version asked for; its response shape is the one views show. */

@@ -2,8 +2,10 @@ package dev.bulwark.cloud.rest;
 
 import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.error.ArmErrorCode;
+import dev.bulwark.cloud.rest.body.BodyViolations;
 import dev.bulwark.cloud.rest.model.ErrorResponse;
 import io.vertx.pgclient.PgException;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.logging.Logger;
@@ -26,6 +28,12 @@ public class ArmErrorMapper {
         var details = e.details().stream().map(d -> new ErrorResponse.Detail(d.code(), d.message(), null)).toList();
         return RestResponse.ResponseBuilder.create(e.code().status(), ErrorResponse.of(e.code().name(), e.getMessage(),
                 e.target(), details)).type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** A request body that breaks a constraint of its record ({@code rest.body}): 400 naming the property. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> invalidBody(ConstraintViolationException e) {
+        return refused(BodyViolations.toApiException(e));
     }
 
     /** Errors of the HTTP layer itself: unknown route, wrong method, unsupported media type. */

@@ -11,7 +11,10 @@ import dev.bulwark.cloud.service.ExtensionRequest;
 import dev.bulwark.cloud.service.ExtensionService;
 import dev.bulwark.cloud.service.MachineAddress;
 import dev.bulwark.cloud.service.ResourceCursor;
+import dev.bulwark.cloud.rest.body.ExtensionBody;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.groups.ConvertGroup;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,9 +27,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -40,8 +40,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class ExtensionResource {
     @Inject
     CallerContext caller;
-    private static final String EXAMPLE = "{\"location\":\"westeurope\",\"properties\":{\"publisher\":\"Contoso.Monitoring\","
-            + "\"type\":\"LogShipper\",\"typeHandlerVersion\":\"1.0\",\"settings\":{},\"protectedSettings\":{}}}";
 
     @Inject
     ExtensionService extensions;
@@ -83,10 +81,10 @@ public class ExtensionResource {
     @ArmAction(ArmActions.EXTENSIONS_WRITE)
     @Path("{extensionName}")
     @Operation(summary = "Install, reconfigure or upgrade an extension (202; poll Azure-AsyncOperation)")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example = EXAMPLE)))
     public Uni<RestResponse<ExtensionView>> put(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                 @RestPath String machineName, @RestPath String extensionName,
-                                                @RestQuery("api-version") String apiVersion, String body,
+                                                @RestQuery("api-version") String apiVersion,
+                                                @Valid @ConvertGroup(to = ExtensionBody.Complete.class) ExtensionBody body,
                                                 @Context HttpHeaders headers, @Context UriInfo uri) {
         return write(false, subscriptionId, resourceGroupName, machineName, extensionName, apiVersion, body, headers, uri);
     }
@@ -95,10 +93,9 @@ public class ExtensionResource {
     @ArmAction(ArmActions.EXTENSIONS_WRITE)
     @Path("{extensionName}")
     @Operation(summary = "Change some properties of an extension (202; poll Azure-AsyncOperation)")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example = EXAMPLE)))
     public Uni<RestResponse<ExtensionView>> patch(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                   @RestPath String machineName, @RestPath String extensionName,
-                                                  @RestQuery("api-version") String apiVersion, String body,
+                                                  @RestQuery("api-version") String apiVersion, @Valid ExtensionBody body,
                                                   @Context HttpHeaders headers, @Context UriInfo uri) {
         return write(true, subscriptionId, resourceGroupName, machineName, extensionName, apiVersion, body, headers, uri);
     }
@@ -121,11 +118,11 @@ public class ExtensionResource {
     /** PUT and PATCH differ only in which properties are required and how they apply. */
     private Uni<RestResponse<ExtensionView>> write(boolean patch, String subscriptionId, String resourceGroupName,
                                                    String machineName, String extensionName, String apiVersion,
-                                                   String body, HttpHeaders headers, UriInfo uri) {
+                                                   ExtensionBody body, HttpHeaders headers, UriInfo uri) {
         HybridComputeVersion version = ApiVersions.requireHybridCompute(apiVersion);
         ExtensionAddress address = address(subscriptionId, resourceGroupName, machineName, extensionName);
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
-        ExtensionRequest desired = patch ? RequestBodies.extensionPatch(body) : RequestBodies.extensionPut(body);
+        ExtensionRequest desired = body.toRequest();
         Uni<ExtensionService.Accepted> accepted = patch ? extensions.patch(address, desired, request.requester())
                 : extensions.put(address, desired, request.requester());
         return accepted.map(done -> responses.accepted(ExtensionView.of(done.extension(), version), done, request));

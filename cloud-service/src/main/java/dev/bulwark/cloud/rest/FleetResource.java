@@ -23,7 +23,10 @@ import dev.bulwark.cloud.service.rollout.RolloutService;
 import dev.bulwark.cloud.service.rollout.RolloutStates;
 import dev.bulwark.cloud.signing.CatalogSigningKey;
 import dev.bulwark.cloud.signing.CloudSigningKey;
+import dev.bulwark.cloud.rest.body.FleetRegistrationBody;
+import dev.bulwark.cloud.rest.body.RolloutBody;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -35,9 +38,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -59,12 +59,6 @@ import java.util.regex.Pattern;
 public class FleetResource {
     @Inject
     CallerContext caller;
-    private static final String ROLLOUT_EXAMPLE = "{\"location\":\"westeurope\",\"properties\":{\"operation\":\"Install\","
-            + "\"extension\":{\"name\":\"LogShipper\",\"properties\":{\"publisher\":\"Contoso.Monitoring\",\"type\":\"LogShipper\","
-            + "\"typeHandlerVersion\":\"1.0.0\",\"settings\":{},\"protectedSettings\":{}}},"
-            + "\"target\":{\"scope\":\"ResourceGroup\",\"tags\":{\"env\":\"prod\"}},"
-            + "\"strategy\":{\"stages\":[{\"percent\":1},{\"percent\":10}],\"maxFailurePercent\":5,\"pauseBetweenStages\":\"PT30S\"},"
-            + "\"whatIf\":false}}";
     private static final Pattern MACHINE_FILTER = Pattern.compile(
             "^\\s*(state|predictedState)\\s+eq\\s+'([A-Za-z]{1,20})'\\s*(?:and\\s+(state|predictedState)\\s+eq\\s+'([A-Za-z]{1,20})'\\s*)?$");
     private static final int MACHINE_PAGE = 1000;
@@ -85,11 +79,11 @@ public class FleetResource {
     @Path("registerMachines")
     @Operation(summary = "Register up to 5,000 machines of one resource group at once (a simulated fleet's connect)")
     public Uni<Map<String, Object>> registerMachines(@RestPath String subscriptionId, @RestPath String resourceGroupName,
-                                                     @RestQuery("api-version") String apiVersion, String body,
-                                                     @Context HttpHeaders headers) {
+                                                     @RestQuery("api-version") String apiVersion,
+                                                     @Valid FleetRegistrationBody body, @Context HttpHeaders headers) {
         ApiVersions.requireFleet(apiVersion);
-        MachineAddress.of(subscriptionId, resourceGroupName, "x"); // checks the path before the body
-        var fleet = RequestBodies.fleet(body);
+        MachineAddress.of(subscriptionId, resourceGroupName, "x"); // checks the path's names
+        var fleet = body.toRegistrations();
         return machines.registerAll(subscriptionId, resourceGroupName, fleet, caller.caller(),
                 ArmRequest.correlationIdOf(headers)).map(registered -> Map.of(
                 "registered", registered.size(),
@@ -103,14 +97,13 @@ public class FleetResource {
     @Path("extensionRollouts/{rolloutName}")
     @Operation(summary = "Start a rollout: one extension operation on every machine of a target, in stages"
             + " (202, poll Azure-AsyncOperation); with whatIf, only the prediction (200)")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example = ROLLOUT_EXAMPLE)))
     public Uni<RestResponse<RolloutView>> put(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                               @RestPath String rolloutName, @RestQuery("api-version") String apiVersion,
-                                              String body, @Context HttpHeaders headers, @Context UriInfo uri) {
+                                              @Valid RolloutBody body, @Context HttpHeaders headers, @Context UriInfo uri) {
         ApiVersions.requireFleet(apiVersion);
         RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
-        var submission = RequestBodies.rollout(body);
+        var submission = body.toSubmission();
         authorizeTarget(subscriptionId, resourceGroupName, submission.definition());
         return rollouts.put(address, submission, request.requester())
                 .chain(rollout -> rollouts.status(rollout).map(status -> {

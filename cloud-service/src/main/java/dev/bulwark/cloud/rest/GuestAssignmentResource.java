@@ -10,7 +10,9 @@ import dev.bulwark.cloud.service.GuestAssignmentAddress;
 import dev.bulwark.cloud.service.GuestAssignmentRequest;
 import dev.bulwark.cloud.service.GuestAssignmentService;
 import dev.bulwark.cloud.service.MachineAddress;
+import dev.bulwark.cloud.rest.body.GuestAssignmentBody;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -22,9 +24,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -39,10 +38,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class GuestAssignmentResource {
     @Inject
     CallerContext caller;
-    private static final String EXAMPLE = "{\"location\":\"westeurope\",\"properties\":{\"guestConfiguration\":{"
-            + "\"name\":\"ssh-hardening\",\"version\":\"1.0\",\"rules\":[{\"id\":\"sshd-config-present\",\"kind\":\"FileExists\","
-            + "\"path\":\"/etc/ssh/sshd_config\"},{\"id\":\"no-root-login\",\"kind\":\"FileContains\","
-            + "\"path\":\"/etc/ssh/sshd_config\",\"pattern\":\"PermitRootLogin no\"}]}}}";
 
     @Inject
     GuestAssignmentService assignments;
@@ -77,16 +72,16 @@ public class GuestAssignmentResource {
     @Path("{guestConfigurationAssignmentName}")
     @Operation(summary = "Assign an audit rule set to a machine (201 when new, 200 when replaced; compliance is Pending"
             + " until the machine reports)")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example = EXAMPLE)))
     public Uni<RestResponse<GuestAssignmentView>> put(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                       @RestPath String machineName,
                                                       @RestPath String guestConfigurationAssignmentName,
-                                                      @RestQuery("api-version") String apiVersion, String body,
+                                                      @RestQuery("api-version") String apiVersion,
+                                                      @Valid GuestAssignmentBody body,
                                                       @Context HttpHeaders headers, @Context UriInfo uri) {
         ApiVersions.requireGuestConfiguration(apiVersion);
         GuestAssignmentAddress address = address(subscriptionId, resourceGroupName, machineName, guestConfigurationAssignmentName);
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
-        GuestAssignmentRequest desired = GuestAssignmentBodies.assignment(body);
+        GuestAssignmentRequest desired = body.toRequest();
         return assignments.put(address, desired, request.requester()).map(written -> RestResponse.ResponseBuilder
                 .create(written.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
                         GuestAssignmentView.of(machineUri(address.machine()), written.assignment()))

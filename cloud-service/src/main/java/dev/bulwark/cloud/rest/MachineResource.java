@@ -8,7 +8,10 @@ import dev.bulwark.cloud.security.ArmActions;
 import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.service.MachineAddress;
 import dev.bulwark.cloud.service.MachineService;
+import dev.bulwark.cloud.rest.body.MachineBody;
+import dev.bulwark.cloud.rest.body.MachineUpdateBody;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,9 +24,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -58,15 +58,12 @@ public class MachineResource {
     @Path("{machineName}")
     @ArmAction(value = ArmActions.MACHINES_WRITE, onboarding = true)
     @Operation(summary = "Register or re-register a machine (201 when new, 200 when known)")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example =
-            "{\"location\":\"westeurope\",\"properties\":{\"agentPublicKeys\":{\"signing\":\"<base64 X.509 Ed25519>\","
-                    + "\"encryption\":\"<base64 X.509 X25519>\"},\"agentVersion\":\"1.0.0\"}}")))
     public Uni<RestResponse<MachineView>> register(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                    @RestPath String machineName, @RestQuery("api-version") String apiVersion,
-                                                   String body, @Context HttpHeaders headers) {
+                                                   @Valid MachineBody body, @Context HttpHeaders headers) {
         HybridComputeVersion version = ApiVersions.requireHybridCompute(apiVersion);
         MachineAddress address = MachineAddress.of(subscriptionId, resourceGroupName, machineName);
-        var registration = RequestBodies.machine(body);
+        var registration = body.toRegistration();
         return machines.register(address, registration, caller.caller(), ArmRequest.correlationIdOf(headers)).map(registered -> RestResponse.status(
                 registered.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, views.view(registered.machine(), version)));
     }
@@ -85,14 +82,12 @@ public class MachineResource {
     @Path("{machineName}")
     @ArmAction(ArmActions.MACHINES_WRITE)
     @Operation(summary = "Replace a machine's tags (ARM's MachineUpdate; 200 with the machine)")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example =
-            "{\"tags\":{\"env\":\"prod\"}}")))
     public Uni<MachineView> patch(@RestPath String subscriptionId, @RestPath String resourceGroupName,
-                                  @RestPath String machineName, @RestQuery("api-version") String apiVersion, String body,
-                                  @Context HttpHeaders headers, @Context UriInfo uri) {
+                                  @RestPath String machineName, @RestQuery("api-version") String apiVersion,
+                                  @Valid MachineUpdateBody body, @Context HttpHeaders headers, @Context UriInfo uri) {
         HybridComputeVersion version = ApiVersions.requireHybridCompute(apiVersion);
         MachineAddress address = MachineAddress.of(subscriptionId, resourceGroupName, machineName);
-        String tags = RequestBodies.machineUpdate(body);
+        String tags = body.tagsJson();
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         return machines.updateTags(address, tags, request.requester()).map(m -> views.view(m, version));
     }

@@ -9,7 +9,9 @@ import dev.bulwark.cloud.security.ArmActions;
 import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.service.MachineAddress;
 import dev.bulwark.cloud.service.OnboardingSecrets;
+import dev.bulwark.cloud.rest.body.OnboardingSecretBody;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -27,7 +29,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * {@code Bulwark.Fleet/onboardingSecrets}: what {@code connect} can use instead of a principal's token, like an
@@ -38,8 +39,6 @@ import java.util.regex.Pattern;
 public class OnboardingSecretResource {
     static final Duration DEFAULT_LIFETIME = Duration.ofHours(24);
     static final Duration MAX_LIFETIME = Duration.ofDays(30);
-    static final int MAX_LIMIT = 1_000_000;
-    private static final Pattern TIME = Pattern.compile("^[0-9T:.Z+-]{10,40}$");
 
     @Inject
     OnboardingSecretRepository secrets;
@@ -52,13 +51,13 @@ public class OnboardingSecretResource {
             + " properties.registrationLimit (default 1); the answer holds the activation code, shown only once")
     public Uni<RestResponse<Map<String, Object>>> create(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                          @RestPath String secretName, @RestQuery("api-version") String apiVersion,
-                                                         String body) {
+                                                         @Valid OnboardingSecretBody body) {
         ApiVersions.requireFleet(apiVersion);
         MachineAddress.of(subscriptionId, resourceGroupName, secretName);
-        JsonBody properties = JsonBody.parse(body == null || body.isBlank() ? "{}" : body).optionalObject("properties");
+        OnboardingSecretBody.Properties properties = body.properties();
         Instant now = Instant.now();
         Instant expires = expiresOn(properties, now);
-        Integer asked = properties == null ? null : properties.optionalInteger("registrationLimit", 1, MAX_LIMIT);
+        Integer asked = properties == null ? null : properties.registrationLimit();
         int limit = asked == null ? 1 : asked;
         String code = OnboardingSecrets.newCode();
         Secret secret = new Secret(UUID.randomUUID(), subscriptionId, resourceGroupName, secretName, OnboardingSecrets.digest(code),
@@ -87,8 +86,8 @@ public class OnboardingSecretResource {
         });
     }
 
-    private static Instant expiresOn(JsonBody properties, Instant now) {
-        String text = properties == null ? null : properties.optionalText("expiresOn", TIME, "an ISO-8601 UTC time");
+    private static Instant expiresOn(OnboardingSecretBody.Properties properties, Instant now) {
+        String text = properties == null ? null : properties.expiresOn();
         if (text == null) {
             return now.plus(DEFAULT_LIFETIME);
         }

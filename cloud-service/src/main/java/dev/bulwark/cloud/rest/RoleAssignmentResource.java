@@ -15,7 +15,9 @@ import dev.bulwark.cloud.security.RoleAssignment;
 import dev.bulwark.cloud.security.RoleAssignmentScopes;
 import dev.bulwark.cloud.security.RoleDefinition;
 import dev.bulwark.model.policy.ReservedNamespaces;
+import dev.bulwark.cloud.rest.body.RoleAssignmentBody;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -40,8 +42,6 @@ import java.util.regex.Pattern;
 @Produces(MediaType.APPLICATION_JSON)
 public class RoleAssignmentResource {
     private static final Pattern GUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-    private static final Pattern ANY = Pattern.compile("^.{1,300}$");
-    private static final Pattern PRINCIPAL_ID = Pattern.compile("^[A-Za-z0-9._@-]{1,128}$");
     private static final String ASSIGNMENTS = "{scope: .*}/providers/Microsoft.Authorization/roleAssignments";
 
     @Inject
@@ -54,15 +54,15 @@ public class RoleAssignmentResource {
     @ArmAction(value = ArmActions.ROLE_ASSIGNMENTS_WRITE, scope = ArmAction.ScopeRule.AUTHORIZATION_SCOPE)
     @Operation(summary = "Assign a role to a principal at this scope (Owner only; reserved publisher namespaces cannot be assigned here)")
     public Uni<RestResponse<RoleAssignmentView>> put(@RestPath String roleAssignmentName, @RestQuery("api-version") String apiVersion,
-                                                     UriInfo uri, String body) {
+                                                     UriInfo uri, @Valid RoleAssignmentBody body) {
         ApiVersions.requireAuthorization(apiVersion);
         String scope = RoleAssignmentScopes.of(uri.getPath());
         requireGuid(roleAssignmentName);
-        JsonBody properties = JsonBody.parse(body).requiredObject("properties");
-        RoleDefinition role = BuiltInRoles.find(properties.requiredText("roleDefinitionId", ANY, "a role definition id")).orElseThrow(() ->
+        RoleAssignmentBody.Properties properties = body.properties();
+        RoleDefinition role = BuiltInRoles.find(properties.roleDefinitionId()).orElseThrow(() ->
                 new ApiException(ArmErrorCode.InvalidParameter, "properties.roleDefinitionId names no role definition of this"
                         + " service (GET /providers/Microsoft.Authorization/roleDefinitions lists them).", "properties.roleDefinitionId"));
-        String principalId = properties.requiredText("principalId", PRINCIPAL_ID, "1 to 128 letters, digits, '.', '_', '@' or '-'");
+        String principalId = properties.principalId();
         if (ArmScopes.isPublisherScope(scope) && ReservedNamespaces.isReserved(ArmScopes.namespaceOf(scope))) {
             throw new ApiException(ArmErrorCode.AuthorizationFailed, "The publisher namespace '" + ArmScopes.namespaceOf(scope)
                     + "' is reserved for its vendor; only the service's operator can grant it (docs/security.md).");

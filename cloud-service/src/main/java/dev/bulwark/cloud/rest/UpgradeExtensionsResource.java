@@ -6,7 +6,9 @@ import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.config.CloudConfig;
 import dev.bulwark.cloud.service.ExtensionUpgradeService;
 import dev.bulwark.cloud.service.MachineAddress;
+import dev.bulwark.cloud.rest.body.UpgradeExtensionsBody;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,9 +18,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -39,15 +38,14 @@ public class UpgradeExtensionsResource {
     @POST
     @ArmAction(ArmActions.UPGRADE_EXTENSIONS)
     @Operation(summary = "Upgrade extensions by Publisher.Type (202; one polled operation for all targets)")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(example =
-            "{\"extensionTargets\":{\"Contoso.Monitoring.LogShipper\":{\"targetVersion\":\"1.1\"}}}")))
     public Uni<RestResponse<Void>> upgrade(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                            @RestPath String machineName, @RestQuery("api-version") String apiVersion,
-                                           String body, @Context HttpHeaders headers, @Context UriInfo uri) {
+                                           @Valid UpgradeExtensionsBody body, @Context HttpHeaders headers,
+                                           @Context UriInfo uri) {
         ApiVersions.requireHybridCompute(apiVersion);
         MachineAddress address = MachineAddress.of(subscriptionId, resourceGroupName, machineName);
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
-        var targets = RequestBodies.upgradeTargets(body);
+        var targets = body.toTargets();
         return upgrades.upgrade(address, targets, request.requester())
                 .map(accepted -> responses.<Void>accepted(null, accepted, request));
     }

@@ -17,7 +17,8 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 
 /**
- * Reads every {@code String} request body (the JSON bodies of this API) as strict UTF-8. The built-in reader
+ * The API's one strict UTF-8 check: {@link #decode} is the first step of {@code body.ArmBodyReader} (the JSON bodies,
+ * records), and this reader applies it to any {@code String} request body too. The built-in reader
  * replaces bytes that are not UTF-8 with U+FFFD, so a request the client never meant would be stored; here such a
  * body is refused with 400 {@code InvalidRequestContent}. JSON is UTF-8 (RFC 8259), whatever charset is declared.
  */
@@ -47,7 +48,7 @@ public class Utf8Bodies implements ServerMessageBodyReader<String> {
     }
 
     /** The one strict decoder ({@link Json#strictUtf8}), its refusal as the API's 400. */
-    static String decode(byte[] bytes) {
+    public static String decode(byte[] bytes) {
         try {
             return Json.strictUtf8(bytes);
         } catch (MessageFormatException e) {

@@ -74,7 +74,8 @@ public class ArmAuthorizationFilter {
 
     private void authorize(Caller.Principal principal, ArmAction action, String scope) {
         switch (action.scope()) {
-            case AUTHENTICATED -> context.set(principal, new Grant(action.value(), "any authenticated principal", scope));
+            case AUTHENTICATED -> context.set(principal, new Grant(action.value(), "any authenticated principal", scope,
+                    principal.claims()));
             case WITHIN_SUBSCRIPTION, WITHIN_RESOURCE -> {
                 List<String> allowed = principal.allowedScopesWithin(action.value(), scope);
                 if (allowed.isEmpty()) {
@@ -105,7 +106,8 @@ public class ArmAuthorizationFilter {
         return roleAssignments.forPrincipal(principalId).map(stored -> {
             List<RoleAssignment> all = new ArrayList<>(fromToken);
             all.addAll(stored);
-            return new Caller.Principal(principalId, token.getName() == null ? principalId : token.getName(), all);
+            return new Caller.Principal(principalId, token.getName() == null ? principalId : token.getName(), all,
+                    TokenClaims.of(token));
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.bulwark.cloud.security;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,14 +16,20 @@ public sealed interface Caller {
     /** What the activity log records as {@code caller}. */
     String name();
 
-    /** A person or program with a bearer token. */
-    record Principal(String principalId, String name, List<RoleAssignment> assignments) implements Caller {
+    /**
+     * A person or program with a bearer token.
+     *
+     * @param claims the token's identifying claims ({@link TokenClaims}), kept with what it is granted
+     */
+    record Principal(String principalId, String name, List<RoleAssignment> assignments,
+                     Map<String, String> claims) implements Caller {
         public Principal {
             assignments = List.copyOf(assignments);
+            claims = Map.copyOf(claims);
         }
 
         public Optional<Grant> authorize(String action, String resource) {
-            return Authorizer.authorize(assignments, action, resource);
+            return Authorizer.authorize(assignments, action, resource).map(grant -> grant.withClaims(claims));
         }
 
         public List<String> allowedScopesWithin(String action, String within) {

@@ -1,0 +1,34 @@
+package dev.bulwark.cloud.rest.body.constraint;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.Payload;
+import jakarta.validation.ReportAsSingleViolation;
+import jakarta.validation.constraints.Pattern;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.Retention;
+import java.lang.annotation.Target;
+
+import static java.lang.annotation.ElementType.ANNOTATION_TYPE;
+import static java.lang.annotation.ElementType.FIELD;
+import static java.lang.annotation.ElementType.METHOD;
+import static java.lang.annotation.ElementType.PARAMETER;
+import static java.lang.annotation.ElementType.TYPE_USE;
+import static java.lang.annotation.RetentionPolicy.RUNTIME;
+
+/** A version as publishers write it: 1.2, 1.2.3, 2.0-beta. */
+@Documented
+@Pattern(regexp = Version.PATTERN)
+@ReportAsSingleViolation
+@Constraint(validatedBy = {})
+@Target({FIELD, METHOD, PARAMETER, TYPE_USE, ANNOTATION_TYPE})
+@Retention(RUNTIME)
+public @interface Version {
+    String PATTERN = "^[A-Za-z0-9._-]{1,64}$";
+
+    String message() default "must be a version such as 1.2";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+}
