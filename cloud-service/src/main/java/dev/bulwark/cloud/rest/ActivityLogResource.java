@@ -54,28 +54,12 @@ public class ActivityLogResource {
         String subscription = MachineAddress.requireSubscription(subscriptionId);
         var parsedFilter = ActivityFilterParser.parse(filter);
         ActivityEventSelection selection = ActivityEventSelection.parse(select);
-        int size = pageSize(top);
+        int size = ResourcePages.size(top, config.activityLog().defaultPageSize(), config.activityLog().maxPageSize());
         PageCursor after = PageCursor.parse(skipToken);
         List<String> within = caller.allowedScopes().contains("/subscriptions/" + subscription) ? null : caller.allowedScopes();
         return activityLog.page(subscription, parsedFilter, after, size, within).map(page -> new ActivityLogPage(
                 page.events().stream().map(event -> ActivityEventView.of(event, selection)).toList(),
                 page.next() == null ? null : nextLink(uri, apiVersion, filter, select, top, page.next())));
-    }
-
-    private int pageSize(String top) {
-        if (top == null || top.isBlank()) {
-            return config.activityLog().defaultPageSize();
-        }
-        int max = config.activityLog().maxPageSize();
-        try {
-            int size = Integer.parseInt(top.trim());
-            if (size >= 1 && size <= max) {
-                return size;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw ApiException.invalidParameter("$top", "$top must be a whole number from 1 to " + max + ".");
     }
 
     private String nextLink(UriInfo uri, String apiVersion, String filter, String select, String top, PageCursor next) {

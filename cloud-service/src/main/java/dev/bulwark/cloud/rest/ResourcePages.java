@@ -21,10 +21,14 @@ public class ResourcePages {
     CloudConfig config;
 
     int size(String top) {
+        return size(top, config.resourceLists().defaultPageSize(), config.resourceLists().maxPageSize());
+    }
+
+    /** A page size from {@code $top}: {@code defaultSize} when absent, else a whole number from 1 to {@code max}. */
+    static int size(String top, int defaultSize, int max) {
         if (top == null || top.isBlank()) {
-            return config.resourceLists().defaultPageSize();
+            return defaultSize;
         }
-        int max = config.resourceLists().maxPageSize();
         try {
             int size = Integer.parseInt(top.trim());
             if (size >= 1 && size <= max) {
