@@ -4,7 +4,6 @@ import dev.bulwark.cloud.security.ArmAction;
 import dev.bulwark.cloud.security.ArmActions;
 import dev.bulwark.cloud.security.CallerContext;
 import dev.bulwark.cloud.config.CloudConfig;
-import dev.bulwark.cloud.error.ApiException;
 import dev.bulwark.cloud.rest.model.ActivityEventSelection;
 import dev.bulwark.cloud.rest.model.ActivityEventView;
 import dev.bulwark.cloud.rest.model.ActivityLogPage;
