@@ -4,7 +4,7 @@ import dev.bulwark.agent.AgentPlugins;
 import dev.bulwark.agent.extension.ExtensionHandler;
 import dev.bulwark.agent.extension.PackageGate;
 import dev.bulwark.agent.extension.SimulatedExtensionHandler;
-import dev.bulwark.agent.files.SecureFiles;
+import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.agent.handler.ProcessExtensionHandler;
 import dev.bulwark.agent.pkg.VerifyingPackageGate;
 import dev.bulwark.model.Topics;
@@ -460,7 +460,7 @@ public final class AgentHost implements AutoCloseable {
             }
         }
         String id = UUID.randomUUID().toString();
-        SecureFiles.writeAtomically(file, (id + "\n").getBytes(StandardCharsets.UTF_8), true);
+        PrivateFiles.write(file, (id + "\n").getBytes(StandardCharsets.UTF_8), true);
         return id;
     }
 

@@ -1,5 +1,6 @@
 package dev.bulwark.sim.fleet;
 
+import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.e2e.BulwarkSystem;
 import dev.bulwark.infra.Durability;
 import dev.bulwark.infra.KafkaClientConfigs;
@@ -22,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -456,9 +456,7 @@ public final class Background {
         } else if (line != null) {
             lines.add(line);
         }
-        Path tmp = file.resolveSibling("processes.tmp");
-        Files.write(tmp, lines, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.write(file, (String.join("\n", lines) + (lines.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8), false);
     }
 
     public List<Started> started() throws IOException {
