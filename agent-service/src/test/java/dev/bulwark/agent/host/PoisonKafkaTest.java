@@ -16,9 +16,11 @@ import dev.bulwark.model.Topics;
 import dev.bulwark.model.crypto.MessageSigner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,7 +48,8 @@ import static org.awaitility.Awaitility.await;
  * still evaluated (harmless: a newer one of the same name replaces it), one issued in the future is refused
  * (kept, it would make every later version of its name look older, so never evaluated).
  *
- * <p>Every poison carries a header of its sender's ({@value #SENDER_HEADER}), which its dead letter keeps.
+ * <p>Every poison carries a header of its sender's ({@value #SENDER_HEADER}), which its dead letter keeps. A
+ * poison as large as Kafka takes is dead-lettered without its value, which no longer fits with the headers.
  */
 class PoisonKafkaTest {
     private static final String OPERATIONS = "poison-0001";
@@ -140,6 +143,23 @@ class PoisonKafkaTest {
         }
     }
 
+    @Test
+    void aPoisonTooLargeToCopyWithTheDeadLetterHeadersIsDeadLetteredWithoutItsValue() throws Exception {
+        String machineId = TestCloud.machineId(OPERATIONS);
+        ExtensionOperation good = fleet.cloud.operation(OPERATIONS, OperationKind.INSTALL, "after-the-largest",
+                "Contoso.Poison", "Agent", "1.0", null, null);
+
+        RecordMetadata sent = sendLargest(Topics.EXTENSION_OPERATIONS, machineId);
+        fleet.send(good);
+
+        assertThat(fleet.awaitResult(good).status()).as("the machine goes on").isEqualTo(ResultStatus.Succeeded);
+        ConsumerRecord<byte[], byte[]> letter = awaitDeadLetter(Topics.EXTENSION_OPERATIONS, machineId, sent);
+        assertThat(header(letter, DeadLetter.REASON)).isEqualTo("MalformedMessage");
+        assertThat(letter.value()).as("too large to copy with the dead-letter headers").isNull();
+        assertThat(header(letter, DeadLetter.DETAIL)).contains("machineId is missing")
+                .contains("the value, " + sent.serializedValueSize() + " bytes, is left out");
+    }
+
     // ---------------------------------------------------------------- bulwark.guest-assignments
 
     @ParameterizedTest
@@ -203,6 +223,23 @@ class PoisonKafkaTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * A JSON value as large as Kafka takes in one record for this machine (found by trying: the limit counts the
+     * batch's own bytes), with no machineId: its dead letter no longer fits once the headers are added.
+     */
+    private static RecordMetadata sendLargest(String topic, String machineId) {
+        int size = 1024 * 1024 + 12 - 64 - machineId.length();
+        while (true) {
+            byte[] value = ("{\"schemaVersion\":1,\"padding\":\"" + "x".repeat(size - 32) + "\"}").getBytes(StandardCharsets.UTF_8);
+            try {
+                return fleet.sendTo(topic, partitionOf(machineId), machineId, value);
+            } catch (IllegalStateException e) {
+                assertThat(e).hasRootCauseInstanceOf(RecordTooLargeException.class);
+                size -= 16;
+            }
+        }
+    }
 
     private static RecordHeaders senderHeaders(Poison poison) {
         RecordHeaders headers = new RecordHeaders();
