@@ -1,8 +1,8 @@
 package dev.bulwark.agent.extension;
 
-import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.model.crypto.AesGcm;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

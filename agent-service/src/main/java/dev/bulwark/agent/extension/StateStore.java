@@ -2,8 +2,8 @@ package dev.bulwark.agent.extension;
 
 import dev.bulwark.agent.files.FileLocks;
 import dev.bulwark.agent.files.FileSignature;
-import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.model.Json;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;

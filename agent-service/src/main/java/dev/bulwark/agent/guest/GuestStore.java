@@ -1,9 +1,9 @@
 package dev.bulwark.agent.guest;
 
 import dev.bulwark.agent.files.FileLocks;
-import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.model.GuestAssignment;
 import dev.bulwark.model.Json;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -9,7 +9,6 @@ import dev.bulwark.agent.extension.ExtensionHosting;
 import dev.bulwark.agent.extension.HandlerInvocation;
 import dev.bulwark.agent.extension.HandlerOutcome;
 import dev.bulwark.agent.extension.InstalledRecord;
-import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.agent.pkg.SafeExtractor;
 import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.ExtensionId;
@@ -19,6 +18,7 @@ import dev.bulwark.model.catalog.Catalog;
 import dev.bulwark.model.catalog.HandlerManifest;
 import dev.bulwark.model.catalog.VerificationException;
 import dev.bulwark.model.catalog.VerificationFailure;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

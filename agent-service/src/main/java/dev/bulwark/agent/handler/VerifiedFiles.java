@@ -1,10 +1,10 @@
 package dev.bulwark.agent.handler;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.catalog.Catalog;
 import dev.bulwark.model.catalog.Sha256;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package dev.bulwark.agent.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineKeys;
 import dev.bulwark.model.crypto.AesGcm;
 import dev.bulwark.model.crypto.Ed25519;
 import dev.bulwark.model.crypto.SealedBox;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,11 +2,11 @@ package dev.bulwark.agent.pkg;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.bulwark.agent.files.FileLocks;
-import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.catalog.TrustedKeys;
 import dev.bulwark.model.catalog.VerificationException;
 import dev.bulwark.model.catalog.VerifiedCatalog;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,10 @@
 package dev.bulwark.agent.pkg;
 
-import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.model.catalog.KeyFiles;
 import dev.bulwark.model.catalog.TrustedKeys;
 import dev.bulwark.model.catalog.VerificationException;
 import dev.bulwark.model.crypto.Ed25519;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.bulwark.agent.tls;
 
-import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.model.crypto.TlsTrust;
+import dev.bulwark.model.files.PrivateFiles;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.bulwark.sim.fleet;
 
-import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.e2e.BulwarkSystem;
 import dev.bulwark.infra.Durability;
 import dev.bulwark.infra.KafkaClientConfigs;
@@ -8,6 +7,7 @@ import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.e2e.CloudApi;
 import dev.bulwark.infra.LocalPki;
 import dev.bulwark.infra.ProcessArguments;
+import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.cli.SimMain;
 import org.apache.kafka.clients.admin.Admin;
