@@ -1,11 +1,12 @@
 package dev.bulwark.infra;
 
+import dev.bulwark.model.files.PrivateFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +67,7 @@ final class FileTree {
     static void writeProperties(Path file, Map<String, String> values) throws IOException {
         StringBuilder text = new StringBuilder("# Written by dev.bulwark.infra\n");
         values.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8), false);
     }
 
     /** An integer property, or 0 when it is missing or not a number. */

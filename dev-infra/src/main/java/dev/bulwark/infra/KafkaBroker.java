@@ -1,5 +1,7 @@
 package dev.bulwark.infra;
 
+import dev.bulwark.model.files.PrivateFiles;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,7 +166,7 @@ public final class KafkaBroker implements AutoCloseable {
             if (!reused) {
                 // Formatting creates the SCRAM users: they must exist before the broker's first start.
                 Path scramUsers = dir.resolve("scram-users.txt");
-                PrivateFiles.write(scramUsers, String.join("\n", credentials.formatScramArguments()) + "\n");
+                PrivateFiles.write(scramUsers, (String.join("\n", credentials.formatScramArguments()) + "\n").getBytes(StandardCharsets.UTF_8), false);
                 command.add(clusterId);
                 command.add(scramUsers.toString());
             }
@@ -439,7 +441,7 @@ public final class KafkaBroker implements AutoCloseable {
         Path file = dir.resolve("server.properties");
         StringWriter text = new StringWriter();
         p.store(text, "Written by dev.bulwark.infra.KafkaBroker");
-        PrivateFiles.write(file, text.toString()); // it holds the admin's password
+        PrivateFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8), false); // it holds the admin's password
         return file;
     }
 

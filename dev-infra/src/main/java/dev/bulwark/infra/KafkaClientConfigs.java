@@ -1,5 +1,7 @@
 package dev.bulwark.infra;
 
+import dev.bulwark.model.files.PrivateFiles;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -66,6 +68,6 @@ public final class KafkaClientConfigs {
         properties.putAll(settings);
         StringWriter text = new StringWriter();
         properties.store(text, "Kafka client settings of " + user.userName() + " (add bootstrap.servers)");
-        PrivateFiles.write(file(dir, user), text.toString());
+        PrivateFiles.write(file(dir, user), text.toString().getBytes(StandardCharsets.UTF_8), false);
     }
 }

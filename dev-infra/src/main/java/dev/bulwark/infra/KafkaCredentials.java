@@ -1,5 +1,7 @@
 package dev.bulwark.infra;
 
+import dev.bulwark.model.files.PrivateFiles;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -62,7 +64,7 @@ final class KafkaCredentials {
         if (generated) {
             StringWriter text = new StringWriter();
             stored.store(text, "Kafka SCRAM passwords of this broker's users (dev.bulwark.infra.KafkaCredentials)");
-            PrivateFiles.write(file, text.toString());
+            PrivateFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8), false);
         }
         return new KafkaCredentials(passwords);
     }

@@ -1,11 +1,12 @@
 package dev.bulwark.infra;
 
+import dev.bulwark.model.files.PrivateFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
@@ -58,7 +59,8 @@ public final class LocalInfraMain {
 
         String lines = envLines(infra.environment());
         if (envFile != null) {
-            writeAtomically(envFile, lines);
+            // It names the servers' passwords: the owner's alone, like the files it points at.
+            PrivateFiles.write(envFile, lines.getBytes(StandardCharsets.UTF_8), false);
             System.out.println("bulwark-infra: coordinates written to " + envFile);
         }
         System.out.print(lines);
@@ -115,13 +117,6 @@ public final class LocalInfraMain {
 
     private static String shellValue(String value) {
         return PLAIN.matcher(value).matches() ? value : "'" + value.replace("'", "'\\''") + "'";
-    }
-
-    private static void writeAtomically(Path file, String content) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.bulwark.infra;
 
+import dev.bulwark.model.files.PrivateFiles;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,23 +24,21 @@ import java.util.Set;
 
 /**
  * PEM files of {@link LocalPki}: certificates (0644, anyone may read them) and private keys (PKCS#8, 0600),
- * each written whole or not at all (a temporary file with its final permissions, then a rename), so a crash
+ * each written whole or not at all ({@link PrivateFiles}: a temporary file with its final permissions, then a rename), so a crash
  * or a second process never sees half a key.
  */
 final class PemFiles {
-    static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
-    static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
 
     private PemFiles() {
     }
 
     static void writeCertificate(Path file, X509Certificate certificate) throws IOException {
-        write(file, pem(certificate), PUBLIC);
+        write(file, pem(certificate), false);
     }
 
     static void writePrivateKey(Path file, PrivateKey key) throws IOException {
-        write(file, pem(new JcaPKCS8Generator(key, null)), PRIVATE);
+        write(file, pem(new JcaPKCS8Generator(key, null)), true);
     }
 
     static PrivateKey readPrivateKey(Path file) throws IOException {
@@ -74,17 +72,12 @@ final class PemFiles {
         return text.toString();
     }
 
-    private static void write(Path file, String content, Set<PosixFilePermission> permissions) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", attributes(permissions, dir));
-        try {
-            Files.writeString(temp, content, StandardCharsets.US_ASCII);
-            if (isPosix(dir)) {
-                Files.setPosixFilePermissions(temp, permissions); // whatever the umask said
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
+    private static void write(Path file, String content, boolean secret) throws IOException {
+        byte[] bytes = content.getBytes(StandardCharsets.US_ASCII);
+        if (secret) {
+            PrivateFiles.write(file, bytes, true);
+        } else {
+            PrivateFiles.writeWorldReadable(file, bytes, true);
         }
     }
 

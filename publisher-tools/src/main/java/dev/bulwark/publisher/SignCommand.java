@@ -1,5 +1,6 @@
 package dev.bulwark.publisher;
 
+import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.model.catalog.ArchiveLimits;
 import dev.bulwark.model.catalog.Catalog;
 import dev.bulwark.model.catalog.CatalogSigner;
@@ -19,7 +20,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -121,13 +121,7 @@ final class SignCommand implements Callable<Integer> {
     private void write(byte[] bytes) throws java.io.IOException {
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
-        try {
-            Files.write(temp, bytes);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        PrivateFiles.writeWorldReadable(target, bytes, true); // a catalog is public: agents download it
     }
 
     /** An ISO-8601 instant or offset date-time, a date (midnight UTC), or a duration or period from now. */

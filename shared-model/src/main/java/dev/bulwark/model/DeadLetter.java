@@ -2,7 +2,8 @@ package dev.bulwark.model;
 
 /**
  * Headers put on a record sent to a {@code <topic>.dlq} topic, so an operator can tell why it
- * was refused and where it came from. The original key and value are kept byte for byte.
+ * was refused and where it came from. The original key, value and headers are kept byte for byte
+ * ({@link DeadLetterRecords} builds them, for the cloud and the agent).
  */
 public final class DeadLetter {
     public static final String REASON = "bulwark-dlq-reason";
@@ -17,7 +18,7 @@ public final class DeadLetter {
     public enum Reason {
         /** Not JSON, or JSON that does not match the message schema. */
         MalformedMessage,
-        /** A {@code schemaVersion} this build does not understand. */
+        /** A {@code schemaVersion} newer than this build reads (older ones are read: {@link Json#checkSchemaVersion}). */
         UnsupportedSchemaVersion,
         /** The signature is missing or does not verify against the sender's registered key. */
         SignatureInvalid,

@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The one JSON codec for messages, catalogs and local files. Unknown fields are ignored (a newer
- * sender may add some), missing required fields and unknown schema versions are refused.
+ * sender may add some), missing required fields are refused, and so are schema versions newer than the
+ * reader's ({@link #checkSchemaVersion}).
  *
  * <p>A name given twice in one object is refused everywhere ({@code STRICT_DUPLICATE_DETECTION}): a
  * signature (or a reviewer) would see one value and a reader that keeps the first another. A message must
@@ -68,26 +69,42 @@ public final class Json {
     }
 
     /**
-     * Decodes a message of {@code type}, checking {@code schemaVersion} against {@code supportedVersion}.
+     * Decodes a message of {@code type}, checking {@code schemaVersion} against {@code supportedVersion} by
+     * {@link #checkSchemaVersion}.
      */
     public static <T> T decode(byte[] bytes, Class<T> type, int supportedVersion) {
         return decodeTree(tree(bytes), type, supportedVersion);
     }
 
     public static <T> T decodeTree(JsonNode node, Class<T> type, int supportedVersion) {
-        JsonNode version = node.get("schemaVersion");
-        if (version == null || !version.canConvertToInt()) {
-            throw new MessageFormatException(DeadLetter.Reason.MalformedMessage, "schemaVersion is missing");
-        }
-        if (version.intValue() != supportedVersion) {
-            throw new MessageFormatException(DeadLetter.Reason.UnsupportedSchemaVersion,
-                    "schemaVersion " + version.intValue() + " is not supported (this build reads " + supportedVersion + ")");
-        }
+        checkSchemaVersion(node, supportedVersion);
         try {
             return MAPPER.treeToValue(node, type);
         } catch (IOException | IllegalArgumentException e) {
             throw new MessageFormatException(DeadLetter.Reason.MalformedMessage,
                     "not a valid " + type.getSimpleName() + ": " + firstLine(e), e);
+        }
+    }
+
+    /**
+     * The compatibility rule (docs/messages.md, "Versions"): a message of any version from 1 up to the one this
+     * build supports is read, fields it does not know ignored, so a newer receiver still reads an older sender
+     * (a cloud upgraded before its agents, or the other way round). A version above the supported one is
+     * {@code UnsupportedSchemaVersion}: this build cannot know what the newer fields mean, so it must not guess. A
+     * missing version, or one that is not a whole number of 1 or more, is {@code MalformedMessage}.
+     */
+    public static void checkSchemaVersion(JsonNode node, int supportedVersion) {
+        JsonNode version = node.get("schemaVersion");
+        if (version == null || !version.isIntegralNumber()) {
+            throw new MessageFormatException(DeadLetter.Reason.MalformedMessage, "schemaVersion is missing or not a whole number");
+        }
+        if (version.bigIntegerValue().signum() <= 0) {
+            throw new MessageFormatException(DeadLetter.Reason.MalformedMessage,
+                    "schemaVersion " + version.asText() + " is not a version (they start at 1)");
+        }
+        if (!version.canConvertToInt() || version.intValue() > supportedVersion) {
+            throw new MessageFormatException(DeadLetter.Reason.UnsupportedSchemaVersion, "schemaVersion " + version.asText()
+                    + " is newer than this build reads (1 to " + supportedVersion + ")");
         }
     }
 

@@ -24,11 +24,18 @@ public final class Topics {
     /** Written by agents, read by the cloud. */
     public static final String[] FROM_AGENTS = {EXTENSION_RESULTS, AGENT_REPORTS, GUEST_COMPLIANCE};
 
+    private static final String DEAD_LETTER_SUFFIX = ".dlq";
+
     private Topics() {
     }
 
     /** The dead-letter topic of {@code topic}: records that could not be parsed or verified. */
     public static String deadLetter(String topic) {
-        return topic + ".dlq";
+        return topic + DEAD_LETTER_SUFFIX;
+    }
+
+    /** True for a dead-letter topic. */
+    public static boolean isDeadLetter(String topic) {
+        return topic.endsWith(DEAD_LETTER_SUFFIX);
     }
 }

@@ -2,7 +2,7 @@ package dev.bulwark.agent.config;
 
 import dev.bulwark.agent.files.FileLocks;
 import dev.bulwark.agent.files.FileSignature;
-import dev.bulwark.agent.files.SecureFiles;
+import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.model.policy.LocalRules;
 
 import java.io.IOException;
@@ -65,7 +65,7 @@ public final class LocalConfigStore {
     /** Reads and parses the file now. An unreadable file is a configuration with a problem, never an exception. */
     public LocalConfig read() {
         try {
-            return LocalConfig.parse(SecureFiles.readIfExists(file));
+            return LocalConfig.parse(PrivateFiles.readIfExists(file));
         } catch (IOException e) {
             return LocalConfig.unreadable("the file cannot be read: " + e.getMessage());
         }
@@ -129,7 +129,7 @@ public final class LocalConfigStore {
                 } catch (ConfigException e) {
                     throw new Refused(e);
                 }
-                SecureFiles.writeAtomically(file, next.toBytes(), true);
+                PrivateFiles.write(file, next.toBytes(), true);
                 cached = null;
                 return next;
             });
@@ -145,7 +145,7 @@ public final class LocalConfigStore {
      */
     public void replace(LocalConfig config, boolean durable) throws IOException {
         FileLocks.withLock(file.resolveSibling(LOCK_NAME), () -> {
-            SecureFiles.writeAtomically(file, config.toBytes(), durable);
+            PrivateFiles.write(file, config.toBytes(), durable);
             cached = null;
             return config;
         });

@@ -1,8 +1,8 @@
 package dev.bulwark.agent.extension;
 
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.model.crypto.AesGcm;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,14 +35,14 @@ public final class ProtectedSettingsVault {
     public void store(String machineId, String extensionName, byte[] plaintext) throws IOException {
         try {
             byte[] sealed = AesGcm.seal(identity.settingsKey(), plaintext, aad(machineId, extensionName));
-            SecureFiles.writeAtomically(file(extensionName), sealed, durable);
+            PrivateFiles.write(file(extensionName), sealed, durable);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot encrypt protected settings of " + extensionName, e);
         }
     }
 
     public byte[] load(String machineId, String extensionName) throws IOException {
-        byte[] sealed = SecureFiles.readIfExists(file(extensionName));
+        byte[] sealed = PrivateFiles.readIfExists(file(extensionName));
         if (sealed == null) {
             return null;
         }

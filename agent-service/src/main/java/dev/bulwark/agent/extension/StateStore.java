@@ -2,8 +2,8 @@ package dev.bulwark.agent.extension;
 
 import dev.bulwark.agent.files.FileLocks;
 import dev.bulwark.agent.files.FileSignature;
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.model.Json;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ public final class StateStore {
     }
 
     public MachineState read() throws IOException {
-        byte[] bytes = SecureFiles.readIfExists(file);
+        byte[] bytes = PrivateFiles.readIfExists(file);
         if (bytes == null) {
             return MachineState.EMPTY;
         }
@@ -86,7 +86,7 @@ public final class StateStore {
             boolean unchanged = basis != null && basis.signature() != null && basis.signature().sameAs(FileSignature.of(file));
             MachineState next = change.apply(unchanged ? basis.state() : read());
             // Compact: every operation rewrites the file (with its last results), and readers take any JSON.
-            SecureFiles.writeAtomically(file, Json.MAPPER.writeValueAsBytes(next), durable);
+            PrivateFiles.write(file, Json.MAPPER.writeValueAsBytes(next), durable);
             lastWritten = FileSignature.of(file);
             return next;
         });

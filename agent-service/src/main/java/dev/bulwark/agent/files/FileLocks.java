@@ -1,5 +1,7 @@
 package dev.bulwark.agent.files;
 
+import dev.bulwark.model.files.PrivateFiles;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -37,7 +39,7 @@ public final class FileLocks {
             return openExisting(lockFile);
         } catch (NoSuchFileException noDirectoryYet) {
             // Created on first use only, not checked on every lock (every operation takes one).
-            SecureFiles.createPrivateDirectories(lockFile.getParent());
+            PrivateFiles.createPrivateDirectories(lockFile.getParent());
             return openExisting(lockFile);
         }
     }
@@ -45,7 +47,7 @@ public final class FileLocks {
     private static FileChannel openExisting(Path lockFile) throws IOException {
         Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         return lockFile.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? FileChannel.open(lockFile, options, PosixFilePermissions.asFileAttribute(SecureFiles.OWNER_READ_WRITE))
+                ? FileChannel.open(lockFile, options, PosixFilePermissions.asFileAttribute(PrivateFiles.OWNER_READ_WRITE))
                 : FileChannel.open(lockFile, options);
     }
 

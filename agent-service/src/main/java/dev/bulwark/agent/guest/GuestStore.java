@@ -1,9 +1,9 @@
 package dev.bulwark.agent.guest;
 
 import dev.bulwark.agent.files.FileLocks;
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.model.GuestAssignment;
 import dev.bulwark.model.Json;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ public final class GuestStore {
     }
 
     public State read() throws IOException {
-        byte[] bytes = SecureFiles.readIfExists(file);
+        byte[] bytes = PrivateFiles.readIfExists(file);
         if (bytes == null) {
             return State.EMPTY;
         }
@@ -138,7 +138,7 @@ public final class GuestStore {
     }
 
     private void write(State state) throws IOException {
-        SecureFiles.writeAtomically(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(state), durable);
+        PrivateFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(state), durable);
     }
 
     private static Map<String, Instant> newest(Map<String, Instant> removed) {

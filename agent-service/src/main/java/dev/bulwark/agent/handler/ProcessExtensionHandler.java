@@ -9,7 +9,6 @@ import dev.bulwark.agent.extension.ExtensionHosting;
 import dev.bulwark.agent.extension.HandlerInvocation;
 import dev.bulwark.agent.extension.HandlerOutcome;
 import dev.bulwark.agent.extension.InstalledRecord;
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.agent.pkg.SafeExtractor;
 import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.ExtensionId;
@@ -19,6 +18,7 @@ import dev.bulwark.model.catalog.Catalog;
 import dev.bulwark.model.catalog.HandlerManifest;
 import dev.bulwark.model.catalog.VerificationException;
 import dev.bulwark.model.catalog.VerificationFailure;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -281,7 +281,7 @@ public final class ProcessExtensionHandler implements ExtensionHandler, AutoClos
             ObjectNode root = Json.MAPPER.createObjectNode();
             root.putArray("runtimeSettings").addObject().set("handlerSettings", handlerSettings);
             Path file = folders.settingsFile(n);
-            SecureFiles.writeAtomically(file, Json.encode(root), true);
+            PrivateFiles.write(file, Json.encode(root), true);
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r-----"));
             user.shareWithGroup(file);
         }
@@ -434,7 +434,7 @@ public final class ProcessExtensionHandler implements ExtensionHandler, AutoClos
     }
 
     private static void writeReadOnly(Path file, byte[] content) throws IOException {
-        SecureFiles.writeAtomically(file, content, true);
+        PrivateFiles.write(file, content, true);
         Files.setPosixFilePermissions(file, READ_ONLY);
     }
 

@@ -1,10 +1,10 @@
 package dev.bulwark.agent.handler;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.catalog.Catalog;
 import dev.bulwark.model.catalog.Sha256;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ final class VerifiedFiles {
     }
 
     static void record(Path file, List<Catalog.FileEntry> files) throws IOException {
-        SecureFiles.writeAtomically(file, Json.encode(files), true);
+        PrivateFiles.write(file, Json.encode(files), true);
     }
 
     static List<Catalog.FileEntry> read(Path file) throws IOException {

@@ -4,10 +4,11 @@ import dev.bulwark.agent.AgentPlugins;
 import dev.bulwark.agent.extension.ExtensionHandler;
 import dev.bulwark.agent.extension.PackageGate;
 import dev.bulwark.agent.extension.SimulatedExtensionHandler;
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.agent.handler.ProcessExtensionHandler;
 import dev.bulwark.agent.pkg.VerifyingPackageGate;
+import dev.bulwark.model.DeadLetterRecords;
 import dev.bulwark.model.Topics;
+import dev.bulwark.model.files.PrivateFiles;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -36,6 +38,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -350,11 +353,27 @@ public final class AgentHost implements AutoCloseable {
         return record == null ? List.of() : List.of(record);
     }
 
-    /** Hands a record to the producer; null (nothing to publish) is acknowledged at once. */
+    /**
+     * Hands a record to the producer; null (nothing to publish) is acknowledged at once. A dead letter the broker
+     * finds too large once its headers are added (the refused record was already near the limit) is sent again
+     * without its value, as the cloud does: retried as it is, it would hold its machine forever.
+     */
     private CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
         if (record == null) {
             return CompletableFuture.completedFuture(null);
         }
+        return sendOnce(record).exceptionallyComposeAsync(error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof RecordTooLargeException && Topics.isDeadLetter(record.topic()) && record.value() != null) {
+                LOG.log(System.Logger.Level.WARNING, "a dead letter on " + record.topic() + " is sent without its value of "
+                        + record.value().length + " bytes: with the dead-letter headers it is larger than the broker accepts");
+                return sendOnce(DeadLetterRecords.withoutValue(record));
+            }
+            return CompletableFuture.failedFuture(cause);
+        }, timers); // not on the producer's own thread, which must never wait for a send
+    }
+
+    private CompletableFuture<RecordMetadata> sendOnce(ProducerRecord<byte[], byte[]> record) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         producer.send(record, (metadata, error) -> {
             if (error != null) {
@@ -460,7 +479,7 @@ public final class AgentHost implements AutoCloseable {
             }
         }
         String id = UUID.randomUUID().toString();
-        SecureFiles.writeAtomically(file, (id + "\n").getBytes(StandardCharsets.UTF_8), true);
+        PrivateFiles.write(file, (id + "\n").getBytes(StandardCharsets.UTF_8), true);
         return id;
     }
 

@@ -6,6 +6,7 @@ import dev.bulwark.agent.guest.GuestEvaluator;
 import dev.bulwark.agent.guest.GuestRules;
 import dev.bulwark.agent.guest.GuestStore;
 import dev.bulwark.model.DeadLetter;
+import dev.bulwark.model.DeadLetterRecords;
 import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.GuestAssignment;
 import dev.bulwark.model.GuestComplianceReport;
@@ -59,18 +60,18 @@ final class GuestAssignmentHandler {
             assignment = verified(machine, record);
         } catch (MessageFormatException refused) {
             stats.deadLetters.increment();
-            return CompletableFuture.completedFuture(SignedRecords.deadLetter(record, refused));
+            return CompletableFuture.completedFuture(DeadLetterRecords.of(record, refused));
         }
         Instant now = clock.instant();
         if (assignment.issuedAt().isAfter(now.plus(clockSkew))) {
             // Kept, it would make every later version of its name look older, so none would be evaluated again.
             // Issued long ago is fine: an assignment is state, not a command, and a newer one replaces it.
             stats.deadLetters.increment();
-            return CompletableFuture.completedFuture(SignedRecords.refusal(record, ErrorCode.OperationNotYetValid,
+            return CompletableFuture.completedFuture(DeadLetterRecords.of(record, DeadLetter.Reason.OperationRefused,
                     "Guest assignment " + assignment.name() + " (" + assignment.assignmentId() + ") was not kept: it claims"
                             + " to be issued at " + assignment.issuedAt() + ", more than " + clockSkew + " after this"
                             + " machine's clock (" + now + ") (bulwark.agent.operation-clock-skew). Check the clocks of the"
-                            + " cloud and of this machine."));
+                            + " cloud and of this machine.", ErrorCode.OperationNotYetValid));
         }
         stats.guestAssignments.increment();
         try {

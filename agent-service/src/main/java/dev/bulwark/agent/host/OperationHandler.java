@@ -13,6 +13,7 @@ import dev.bulwark.agent.extension.PackageRequest;
 import dev.bulwark.agent.extension.ProtectedSettingsVault;
 import dev.bulwark.agent.extension.StateStore;
 import dev.bulwark.model.DeadLetter;
+import dev.bulwark.model.DeadLetterRecords;
 import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.ExtensionOperation;
 import dev.bulwark.model.ExtensionSpec;
@@ -80,7 +81,7 @@ public final class OperationHandler {
             operation = verified(machine, record);
         } catch (MessageFormatException refused) {
             stats.deadLetters.increment();
-            return CompletableFuture.completedFuture(List.of(SignedRecords.deadLetter(record, refused)));
+            return CompletableFuture.completedFuture(List.of(DeadLetterRecords.of(record, refused)));
         }
         try {
             StateStore.Snapshot state = machine.state().snapshot();
@@ -115,7 +116,8 @@ public final class OperationHandler {
         // No configurationChangedAt: the local configuration did not decide this.
         JsonNode result = signedResult(machine, operation,
                 Outcome.failed(refusal.errorCode(), refusal.message(), refusal.statusMessage()), null);
-        return List.of(SignedRecords.refusal(record, refusal.errorCode(), refusal.message()), resultRecord(machine, result));
+        return List.of(DeadLetterRecords.of(record, DeadLetter.Reason.OperationRefused, refusal.message(), refusal.errorCode()),
+                resultRecord(machine, result));
     }
 
     /**
@@ -129,7 +131,7 @@ public final class OperationHandler {
             operation = verified(machine, record);
         } catch (MessageFormatException refused) {
             stats.deadLetters.increment();
-            return List.of(SignedRecords.deadLetter(record, refused));
+            return List.of(DeadLetterRecords.of(record, refused));
         }
         stats.failed.increment();
         String message = "This machine could not read or write its own files for the operation (" + error

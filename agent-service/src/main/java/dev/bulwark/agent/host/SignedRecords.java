@@ -2,15 +2,12 @@ package dev.bulwark.agent.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.model.DeadLetter;
-import dev.bulwark.model.ErrorCode;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MessageFormatException;
 import dev.bulwark.model.Topics;
 import dev.bulwark.model.crypto.MessageSigner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 
 /**
@@ -19,7 +16,8 @@ import java.util.function.Predicate;
  * machine (the value's {@code machineId} is the record's key), and signed by the cloud key the machine
  * trusted at connect: operations by a batch signature ({@link dev.bulwark.model.BatchSignature}, checked by
  * the {@link CloudTrust}'s shared verifier), guest assignments each by a signature of their own; and no text in it
- * holds U+0000. A record that fails is dead-lettered to its topic's {@code .dlq}, byte for byte.
+ * holds U+0000. A record that fails is dead-lettered to its topic's {@code .dlq}, byte for byte
+ * ({@link dev.bulwark.model.DeadLetterRecords}).
  */
 final class SignedRecords {
     private SignedRecords() {
@@ -61,29 +59,5 @@ final class SignedRecords {
                     + (nul.isEmpty() ? "" : " in " + nul));
         }
         return tree;
-    }
-
-    /** The record byte for byte, to its topic's dead-letter topic, with why and where it came from. */
-    static ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, MessageFormatException why) {
-        return deadLetter(record, why.reason(), String.valueOf(why.getMessage()));
-    }
-
-    /** A genuine operation the machine refused to run ({@link DeadLetter.Reason#OperationRefused}), with the error code of its result. */
-    static ProducerRecord<byte[], byte[]> refusal(ConsumerRecord<byte[], byte[]> record, ErrorCode errorCode, String detail) {
-        ProducerRecord<byte[], byte[]> letter = deadLetter(record, DeadLetter.Reason.OperationRefused, detail);
-        letter.headers().add(DeadLetter.ERROR_CODE, errorCode.name().getBytes(StandardCharsets.UTF_8));
-        return letter;
-    }
-
-    private static ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetter.Reason reason,
-                                                             String detail) {
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.deadLetter(record.topic()), record.key(), record.value());
-        letter.headers()
-                .add(DeadLetter.REASON, reason.name().getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetter.DETAIL, detail.getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetter.SOURCE_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetter.SOURCE_PARTITION, String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8))
-                .add(DeadLetter.SOURCE_OFFSET, String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
-        return letter;
     }
 }

@@ -1,12 +1,12 @@
 package dev.bulwark.agent.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.MachineKeys;
 import dev.bulwark.model.crypto.AesGcm;
 import dev.bulwark.model.crypto.Ed25519;
 import dev.bulwark.model.crypto.SealedBox;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +73,7 @@ public final class IdentityStore {
     }
 
     public void write(MachineIdentity identity) throws IOException {
-        SecureFiles.writeAtomically(home.resolve(IDENTITY_FILE),
+        PrivateFiles.write(home.resolve(IDENTITY_FILE),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(identity), durable);
     }
 
@@ -107,7 +107,7 @@ public final class IdentityStore {
         MachineKeyFile keys = new MachineKeyFile(b64.encodeToString(signing.getPrivate().getEncoded()),
                 b64.encodeToString(signing.getPublic().getEncoded()), b64.encodeToString(encryption.getPrivate().getEncoded()),
                 b64.encodeToString(encryption.getPublic().getEncoded()));
-        SecureFiles.writeAtomically(home.resolve(file), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(keys), durable);
+        PrivateFiles.write(home.resolve(file), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(keys), durable);
         return new MachineKeys(keys.signingPublic(), keys.encryptionPublic());
     }
 
@@ -138,12 +138,11 @@ public final class IdentityStore {
     public byte[] settingsKey() throws IOException {
         Path file = home.resolve(SETTINGS_KEY_FILE);
         if (!Files.exists(file)) {
-            Path temp = home.resolve("." + SETTINGS_KEY_FILE + ".new-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
-            write(temp, Base64.getEncoder().encodeToString(AesGcm.newKey()));
             try {
-                Files.move(temp, file); // never replaces: the first key wins, every writer then reads it
+                PrivateFiles.writeNew(file, Base64.getEncoder().encodeToString(AesGcm.newKey()).getBytes(StandardCharsets.UTF_8),
+                        PrivateFiles.OWNER_READ_WRITE, durable);
             } catch (FileAlreadyExistsException raced) {
-                Files.deleteIfExists(temp);
+                // Never replaced: the first key wins, every writer then reads it.
             }
         }
         return Base64.getDecoder().decode(text(file));
@@ -154,7 +153,7 @@ public final class IdentityStore {
     }
 
     private MachineKeyFile readKeys() throws IOException {
-        byte[] bytes = SecureFiles.readIfExists(home.resolve(KEYS_FILE));
+        byte[] bytes = PrivateFiles.readIfExists(home.resolve(KEYS_FILE));
         if (bytes == null) {
             return null;
         }
@@ -174,7 +173,7 @@ public final class IdentityStore {
     }
 
     private void write(Path file, String content) throws IOException {
-        SecureFiles.writeAtomically(file, content.getBytes(StandardCharsets.UTF_8), durable);
+        PrivateFiles.write(file, content.getBytes(StandardCharsets.UTF_8), durable);
     }
 
     private static String text(Path file) throws IOException {

@@ -2,11 +2,11 @@ package dev.bulwark.agent.pkg;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.bulwark.agent.files.FileLocks;
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.catalog.TrustedKeys;
 import dev.bulwark.model.catalog.VerificationException;
 import dev.bulwark.model.catalog.VerifiedCatalog;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,7 +76,7 @@ public final class CatalogHistory {
             FileLocks.withLock(file.resolveSibling("history.lock"), () -> {
                 try {
                     if (check(read(), catalog)) {
-                        SecureFiles.writeAtomically(file, Json.encode(record(catalog, now)), durable);
+                        PrivateFiles.write(file, Json.encode(record(catalog, now)), durable);
                     }
                     return null;
                 } catch (VerificationException e) {
@@ -116,7 +116,7 @@ public final class CatalogHistory {
     private Accepted read() throws VerificationException {
         byte[] bytes;
         try {
-            bytes = SecureFiles.readIfExists(file);
+            bytes = PrivateFiles.readIfExists(file);
         } catch (IOException e) {
             throw new VerificationException(CatalogHistoryUnreadable, "cannot read " + file + ": " + e.getMessage(), e);
         }

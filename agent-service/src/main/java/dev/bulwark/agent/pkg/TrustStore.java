@@ -1,10 +1,10 @@
 package dev.bulwark.agent.pkg;
 
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.model.catalog.KeyFiles;
 import dev.bulwark.model.catalog.TrustedKeys;
 import dev.bulwark.model.catalog.VerificationException;
 import dev.bulwark.model.crypto.Ed25519;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,9 +57,9 @@ public final class TrustStore {
     /** {@code durable} false skips the fsyncs, for throw-away simulated fleets ({@code connect --count}). */
     public TrustedKey add(PublicKey key, boolean durable) throws IOException {
         String keyId = TrustedKeys.keyId(key);
-        SecureFiles.createPrivateDirectories(directory);
+        PrivateFiles.createPrivateDirectories(directory);
         Path file = directory.resolve(TrustedKeys.shortId(keyId) + SUFFIX);
-        SecureFiles.writeAtomically(file, (Ed25519.encodePublic(key) + "\n").getBytes(StandardCharsets.UTF_8), durable);
+        PrivateFiles.write(file, (Ed25519.encodePublic(key) + "\n").getBytes(StandardCharsets.UTF_8), durable);
         return new TrustedKey(keyId, key, file);
     }
 

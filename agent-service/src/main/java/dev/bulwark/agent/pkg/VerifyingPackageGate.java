@@ -6,7 +6,6 @@ import dev.bulwark.agent.identity.IdentityStore;
 import dev.bulwark.agent.extension.GateResult;
 import dev.bulwark.agent.extension.PackageGate;
 import dev.bulwark.agent.extension.PackageRequest;
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.agent.tls.CloudHttp;
 import dev.bulwark.agent.tls.PinnedCa;
 import dev.bulwark.model.ExtensionOperation;
@@ -16,6 +15,7 @@ import dev.bulwark.model.catalog.Catalog;
 import dev.bulwark.model.catalog.TrustedKeys;
 import dev.bulwark.model.catalog.VerificationException;
 import dev.bulwark.model.catalog.VerifiedCatalog;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -117,8 +117,8 @@ public final class VerifyingPackageGate implements PackageGate, AutoCloseable {
     public static VerifyingPackageGate inHome(Path agentHome, Options options) {
         Path downloads = agentHome.resolve(DOWNLOADS_DIR);
         try {
-            SecureFiles.createPrivateDirectories(agentHome.resolve(VERIFIED_DIR));
-            SecureFiles.createPrivateDirectories(downloads);
+            PrivateFiles.createPrivateDirectories(agentHome.resolve(VERIFIED_DIR));
+            PrivateFiles.createPrivateDirectories(downloads);
             emptyFolder(downloads); // what a previous process left half-downloaded
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + agentHome.resolve("packages") + ": " + e.getMessage(), e);

@@ -1,7 +1,7 @@
 package dev.bulwark.agent.tls;
 
-import dev.bulwark.agent.files.SecureFiles;
 import dev.bulwark.model.crypto.TlsTrust;
+import dev.bulwark.model.files.PrivateFiles;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -50,11 +50,11 @@ public final class PinnedCa {
 
     /** The pinned file's bytes, or null: cheap enough to read for every download, to notice a new pin at once. */
     public static byte[] readPem(Path home) throws IOException {
-        return SecureFiles.readIfExists(home.resolve(FILE));
+        return PrivateFiles.readIfExists(home.resolve(FILE));
     }
 
     public void storeIn(Path home, boolean durable) throws IOException {
-        SecureFiles.writeAtomically(home.resolve(FILE), pem, durable);
+        PrivateFiles.write(home.resolve(FILE), pem, durable);
     }
 
     /** Forgets the pin (connect without --ca): from then on the JVM's default trust store applies. */

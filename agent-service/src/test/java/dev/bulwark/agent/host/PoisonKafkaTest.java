@@ -16,8 +16,11 @@ import dev.bulwark.model.Topics;
 import dev.bulwark.model.crypto.MessageSigner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -44,12 +47,17 @@ import static org.awaitility.Awaitility.await;
  * Guest assignments: the same, except that an assignment is kept state, not a command: one issued long ago is
  * still evaluated (harmless: a newer one of the same name replaces it), one issued in the future is refused
  * (kept, it would make every later version of its name look older, so never evaluated).
+ *
+ * <p>Every poison carries a header of its sender's ({@value #SENDER_HEADER}), which its dead letter keeps. A
+ * poison as large as Kafka takes is dead-lettered without its value, which no longer fits with the headers.
  */
 class PoisonKafkaTest {
     private static final String OPERATIONS = "poison-0001";
     private static final String ASSIGNMENTS = "poison-0002";
     private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T23:59:59Z");
     private static final Instant NEGATIVE = Instant.ofEpochSecond(-1);
+    /** A header the sender put on the record: the dead letter keeps it, as the cloud's do. */
+    private static final String SENDER_HEADER = "x-poison-case";
 
     private static FleetHarness fleet;
 
@@ -112,13 +120,15 @@ class PoisonKafkaTest {
         ExtensionOperation good = fleet.cloud.operation(OPERATIONS, OperationKind.INSTALL, "good-" + poison.ordinal(),
                 "Contoso.Poison", "Agent", "1.0", null, null);
 
-        RecordMetadata sent = fleet.sendTo(Topics.EXTENSION_OPERATIONS, partitionOf(machineId), machineId, value);
+        RecordMetadata sent = fleet.sendTo(Topics.EXTENSION_OPERATIONS, partitionOf(machineId), machineId, value,
+                senderHeaders(poison));
         fleet.send(good);
 
         assertThat(fleet.awaitResult(good).status()).isEqualTo(ResultStatus.Succeeded);
         ConsumerRecord<byte[], byte[]> letter = awaitDeadLetter(Topics.EXTENSION_OPERATIONS, machineId, sent);
         assertThat(header(letter, DeadLetter.REASON)).as(header(letter, DeadLetter.DETAIL)).isEqualTo(expected.reason());
         assertThat(letter.value()).isEqualTo(value);
+        assertThat(header(letter, SENDER_HEADER)).as("the source record's headers are kept").isEqualTo(poison.name());
         if (expected.errorCode() != null) {
             assertThat(header(letter, DeadLetter.ERROR_CODE)).isEqualTo(expected.errorCode());
             // A refused operation is answered, so that the cloud never waits for it.
@@ -131,6 +141,23 @@ class PoisonKafkaTest {
             assertThat(fleet.records(Topics.EXTENSION_RESULTS, machineId)).as("nothing ran for the poison")
                     .noneMatch(r -> Json.tree(r.value()).path("operationId").asText().equals(template.operationId()));
         }
+    }
+
+    @Test
+    void aPoisonTooLargeToCopyWithTheDeadLetterHeadersIsDeadLetteredWithoutItsValue() throws Exception {
+        String machineId = TestCloud.machineId(OPERATIONS);
+        ExtensionOperation good = fleet.cloud.operation(OPERATIONS, OperationKind.INSTALL, "after-the-largest",
+                "Contoso.Poison", "Agent", "1.0", null, null);
+
+        RecordMetadata sent = sendLargest(Topics.EXTENSION_OPERATIONS, machineId);
+        fleet.send(good);
+
+        assertThat(fleet.awaitResult(good).status()).as("the machine goes on").isEqualTo(ResultStatus.Succeeded);
+        ConsumerRecord<byte[], byte[]> letter = awaitDeadLetter(Topics.EXTENSION_OPERATIONS, machineId, sent);
+        assertThat(header(letter, DeadLetter.REASON)).isEqualTo("MalformedMessage");
+        assertThat(letter.value()).as("too large to copy with the dead-letter headers").isNull();
+        assertThat(header(letter, DeadLetter.DETAIL)).contains("machineId is missing")
+                .contains("the value, " + sent.serializedValueSize() + " bytes, is left out");
     }
 
     // ---------------------------------------------------------------- bulwark.guest-assignments
@@ -176,7 +203,8 @@ class PoisonKafkaTest {
         };
         GuestAssignment good = assignment(ASSIGNMENTS, name, Instant.now().plusMillis(1));
 
-        RecordMetadata sent = fleet.sendTo(Topics.GUEST_ASSIGNMENTS, partitionOf(machineId), machineId, value);
+        RecordMetadata sent = fleet.sendTo(Topics.GUEST_ASSIGNMENTS, partitionOf(machineId), machineId, value,
+                senderHeaders(poison));
         if (expected.reason() == null) {
             assertThat(awaitReport(poisoned).complianceStatus()).as("the old assignment is evaluated").isEqualTo("Compliant");
         }
@@ -187,6 +215,7 @@ class PoisonKafkaTest {
             ConsumerRecord<byte[], byte[]> letter = awaitDeadLetter(Topics.GUEST_ASSIGNMENTS, machineId, sent);
             assertThat(header(letter, DeadLetter.REASON)).as(header(letter, DeadLetter.DETAIL)).isEqualTo(expected.reason());
             assertThat(letter.value()).isEqualTo(value);
+            assertThat(header(letter, SENDER_HEADER)).as("the source record's headers are kept").isEqualTo(poison.name());
             if (expected.errorCode() != null) {
                 assertThat(header(letter, DeadLetter.ERROR_CODE)).isEqualTo(expected.errorCode());
             }
@@ -194,6 +223,29 @@ class PoisonKafkaTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * A JSON value as large as Kafka takes in one record for this machine (found by trying: the limit counts the
+     * batch's own bytes), with no machineId: its dead letter no longer fits once the headers are added.
+     */
+    private static RecordMetadata sendLargest(String topic, String machineId) {
+        int size = 1024 * 1024 + 12 - 64 - machineId.length();
+        while (true) {
+            byte[] value = ("{\"schemaVersion\":1,\"padding\":\"" + "x".repeat(size - 32) + "\"}").getBytes(StandardCharsets.UTF_8);
+            try {
+                return fleet.sendTo(topic, partitionOf(machineId), machineId, value);
+            } catch (IllegalStateException e) {
+                assertThat(e).hasRootCauseInstanceOf(RecordTooLargeException.class);
+                size -= 16;
+            }
+        }
+    }
+
+    private static RecordHeaders senderHeaders(Poison poison) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(SENDER_HEADER, poison.name().getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
 
     private static GuestAssignment assignment(String machine, String name, Instant issuedAt) {
         return fleet.cloud.sign(new GuestAssignment(GuestAssignment.SCHEMA_VERSION, UUID.randomUUID().toString(),

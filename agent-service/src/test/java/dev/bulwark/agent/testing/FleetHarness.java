@@ -108,8 +108,14 @@ public final class FleetHarness implements AutoCloseable {
 
     /** Sends a record to exactly {@code partition}, whatever its key maps to; returns it as written. */
     public RecordMetadata sendTo(String topic, int partition, String key, byte[] value) {
+        return sendTo(topic, partition, key, value, new org.apache.kafka.common.header.internals.RecordHeaders());
+    }
+
+    /** As {@link #sendTo(String, int, String, byte[])}, with {@code headers} on the record. */
+    public RecordMetadata sendTo(String topic, int partition, String key, byte[] value,
+                                 org.apache.kafka.common.header.Headers headers) {
         try {
-            return producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value)).get();
+            return producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value, headers)).get();
         } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(e);
         }

@@ -1,14 +1,13 @@
 package dev.bulwark.cloud.messaging;
 
 import dev.bulwark.model.DeadLetter;
-import dev.bulwark.model.Topics;
+import dev.bulwark.model.DeadLetterRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,8 @@ import java.util.List;
 
 /**
  * Moves refused records to {@code <topic>.dlq}, key, value and headers byte for byte, plus the
- * {@link DeadLetter} headers saying why and where from, so one bad record never blocks a partition.
+ * {@link DeadLetter} headers saying why and where from ({@link DeadLetterRecords} builds them, for the agent too),
+ * so one bad record never blocks a partition.
  *
  * <p>The rule: a record that cannot be parsed or verified (malformed, unsupported schema, wrong key,
  * bad signature, unknown machine, an operation of another machine) is dead-lettered; database errors are
@@ -68,48 +68,21 @@ public class DeadLetterPublisher {
         var source = rejected.record();
         LOG.warnf("The dead letter of %s-%d@%d is sent without its value of %d bytes: with the dead-letter headers it is"
                 + " larger than the broker accepts", source.topic(), source.partition(), source.offset(), source.serializedValueSize());
-        return deadLetter(new Rejected(source, rejected.reason(), rejected.detail() + " (the value, "
-                + source.serializedValueSize() + " bytes, is left out: with these headers it is larger than the broker"
-                + " accepts)"), false);
+        return DeadLetterRecords.withoutValue(deadLetter(rejected));
     }
 
     /** Dead letters for outbox messages the broker refused: key and reason only, since the value did not fit. */
     public Uni<Void> sendUndeliverable(List<UndeliverableMessages.Undeliverable> undeliverable) {
         List<ProducerRecord<byte[], byte[]>> records = undeliverable.stream().map(message -> {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.deadLetter(message.topic()), null,
-                    bytes(message.machineId()), null);
-            record.headers()
-                    .add(DeadLetter.REASON, bytes(DeadLetter.Reason.Undeliverable.name()))
-                    .add(DeadLetter.DETAIL, bytes(message.detail()))
-                    .add(DeadLetter.SOURCE_TOPIC, bytes(message.topic()));
             metrics.counter("bulwark.dead.letters", "topic", message.topic(), "reason", DeadLetter.Reason.Undeliverable.name())
                     .increment();
-            return record;
+            return DeadLetterRecords.undeliverable(message.topic(), message.machineId().getBytes(StandardCharsets.UTF_8),
+                    message.detail());
         }).toList();
         return producer.sendAll(records);
     }
 
     private static ProducerRecord<byte[], byte[]> deadLetter(Rejected rejected) {
-        return deadLetter(rejected, true);
-    }
-
-    private static ProducerRecord<byte[], byte[]> deadLetter(Rejected rejected, boolean withValue) {
-        var source = rejected.record();
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.deadLetter(source.topic()), null,
-                source.key(), withValue ? source.value() : null);
-        for (Header header : source.headers()) {
-            record.headers().add(header);
-        }
-        record.headers()
-                .add(DeadLetter.REASON, bytes(rejected.reason().name()))
-                .add(DeadLetter.DETAIL, bytes(rejected.detail()))
-                .add(DeadLetter.SOURCE_TOPIC, bytes(source.topic()))
-                .add(DeadLetter.SOURCE_PARTITION, bytes(Integer.toString(source.partition())))
-                .add(DeadLetter.SOURCE_OFFSET, bytes(Long.toString(source.offset())));
-        return record;
-    }
-
-    private static byte[] bytes(String text) {
-        return String.valueOf(text).getBytes(StandardCharsets.UTF_8);
+        return DeadLetterRecords.of(rejected.record(), rejected.reason(), rejected.detail());
     }
 }

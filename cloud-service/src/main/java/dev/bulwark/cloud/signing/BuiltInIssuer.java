@@ -52,7 +52,7 @@ public class BuiltInIssuer {
         Path privateFile = dir.resolve(PRIVATE_KEY_FILE);
         try {
             if (!Files.exists(privateFile)) {
-                KeyFiles.ensureOwnerOnlyDirectory(dir);
+                KeyDirectory.ensureOwnerOnly(dir);
                 RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
                 key.setKeyId(Long.toHexString(System.currentTimeMillis()));
                 key.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
@@ -60,14 +60,14 @@ public class BuiltInIssuer {
                 String pem = "-----BEGIN PRIVATE KEY-----\n"
                         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getPrivateKey().getEncoded())
                         + "\n-----END PRIVATE KEY-----";
-                KeyFiles.write(jwksFile, new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY), "rw-r--r--");
-                KeyFiles.write(dir.resolve(DESCRIPTION_FILE), dev.bulwark.model.Json.MAPPER.writeValueAsString(Map.of(
+                KeyDirectory.writePublic(jwksFile, new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+                KeyDirectory.writePublic(dir.resolve(DESCRIPTION_FILE), dev.bulwark.model.Json.MAPPER.writeValueAsString(Map.of(
                         "issuer", auth.issuer(), "audience", auth.audience(), "keyId", key.getKeyId(),
-                        "privateKeyFile", PRIVATE_KEY_FILE)), "rw-r--r--");
-                KeyFiles.write(privateFile, pem, "rw-------");
+                        "privateKeyFile", PRIVATE_KEY_FILE)));
+                KeyDirectory.writeSecret(privateFile, pem);
                 LOG.infof("Created the built-in token issuer's key in %s (./bulwark token mints tokens with it)", dir);
             }
-            return KeyFiles.read(jwksFile);
+            return KeyDirectory.read(jwksFile);
         } catch (JoseException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot create the built-in issuer's key", e);
         }

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
 
-import static dev.bulwark.cloud.signing.KeyFiles.ensureOwnerOnlyDirectory;
 
 /**
  * The cloud's online catalog key: Ed25519, kept apart from the operation-signing key so that each can be
@@ -71,7 +70,7 @@ public class CatalogSigningKey {
                 }
                 return keys;
             }
-            ensureOwnerOnlyDirectory(dir);
+            KeyDirectory.ensureOwnerOnly(dir);
             KeyPair keys = Ed25519.generate();
             // The private file is the key; the public file is a copy for operators (and is rewritten if lost).
             KeyFiles.writePrivate(privateFile, keys);

@@ -62,14 +62,14 @@ public class CloudSigningKey {
                 throw new IllegalStateException(publicFile + " is missing next to " + privateFile
                         + ": restore it from a backup (a new key would lock out every registered agent)");
             }
-            PublicKey publicKey = Ed25519.decodePublic(KeyFiles.read(publicFile));
-            return new KeyPair(publicKey, Ed25519.decodePrivate(KeyFiles.read(privateFile)));
+            PublicKey publicKey = Ed25519.decodePublic(KeyDirectory.read(publicFile));
+            return new KeyPair(publicKey, Ed25519.decodePrivate(KeyDirectory.read(privateFile)));
         }
-        KeyFiles.ensureOwnerOnlyDirectory(dir);
+        KeyDirectory.ensureOwnerOnly(dir);
         KeyPair keys = Ed25519.generate();
         // Public first: a crash in between leaves no private key without its public half.
-        KeyFiles.write(publicFile, Ed25519.encodePublic(keys.getPublic()), "rw-r--r--");
-        KeyFiles.write(privateFile, Ed25519.encodePrivate(keys.getPrivate()), "rw-------");
+        KeyDirectory.writePublic(publicFile, Ed25519.encodePublic(keys.getPublic()));
+        KeyDirectory.writeSecret(privateFile, Ed25519.encodePrivate(keys.getPrivate()));
         LOG.infof("Created the cloud signing key in %s", dir);
         return keys;
     }

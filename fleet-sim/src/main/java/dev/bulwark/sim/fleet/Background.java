@@ -7,6 +7,7 @@ import dev.bulwark.infra.KafkaUser;
 import dev.bulwark.e2e.CloudApi;
 import dev.bulwark.infra.LocalPki;
 import dev.bulwark.infra.ProcessArguments;
+import dev.bulwark.model.files.PrivateFiles;
 import dev.bulwark.sim.UpEnv;
 import dev.bulwark.sim.cli.SimMain;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -456,9 +456,7 @@ public final class Background {
         } else if (line != null) {
             lines.add(line);
         }
-        Path tmp = file.resolveSibling("processes.tmp");
-        Files.write(tmp, lines, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.write(file, (String.join("\n", lines) + (lines.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8), false);
     }
 
     public List<Started> started() throws IOException {

@@ -1,6 +1,5 @@
 package dev.bulwark.model.auth;
 
-import dev.bulwark.model.catalog.Sha256;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -13,10 +12,13 @@ import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.lang.JoseException;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -71,7 +73,12 @@ public final class MachineTokens {
 
     /** The digest a re-registration binds: both new public keys, as sent in the registration body. */
     public static String newKeysDigest(String signingKey, String encryptionKey) {
-        return Sha256.hex((signingKey + "\n" + encryptionKey).getBytes(StandardCharsets.UTF_8));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((signingKey + "\n" + encryptionKey).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest); // lower-case hex, as the catalog's Sha256 writes it
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The subject a token claims, not yet verified (to look up the key that must verify it), or null. */

@@ -3,14 +3,12 @@ package dev.bulwark.model.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.model.Json;
 import dev.bulwark.model.crypto.Ed25519;
+import dev.bulwark.model.files.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.LinkedHashMap;
@@ -19,7 +17,8 @@ import java.util.Map;
 /**
  * Catalog key files. A public key file is one line of base64 X.509 (a PEM {@code PUBLIC KEY} block is read
  * too, so keys made with {@code openssl genpkey -algorithm ed25519} work). A private key file is JSON with
- * the PKCS#8 private key and its public key, written with mode 0600 and never over an existing file.
+ * the PKCS#8 private key and its public key, written with mode 0600 and never over an existing file
+ * ({@link PrivateFiles#writeNew}: a key once written is never replaced).
  */
 public final class KeyFiles {
     private static final String PEM_BEGIN = "-----BEGIN PUBLIC KEY-----";
@@ -85,21 +84,8 @@ public final class KeyFiles {
     }
 
     private static void writeNew(Path file, byte[] content, boolean secret) throws IOException {
-        if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(file.toString(), null, "refusing to overwrite an existing key file");
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
-        try {
-            if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
-            }
-            Files.write(temp, content, StandardOpenOption.TRUNCATE_EXISTING);
-            // Without REPLACE_EXISTING the move fails if the name was taken meanwhile: a key is never replaced.
-            Files.move(temp, file);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        // Parent folders as a publisher asked for them (not 0700: a public key is meant to be handed out).
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        PrivateFiles.writeNew(file, content, secret ? PrivateFiles.OWNER_READ_WRITE : PrivateFiles.WORLD_READABLE, true);
     }
 }
