@@ -76,7 +76,8 @@ final class ConfigSetCommand implements Callable<Integer> {
         if (after.mode() == ConfigMode.MONITOR) {
             out.println("Monitor mode: only the built-in monitoring and security extensions are allowed; guest"
                     + " configuration and incoming connections are off. Your extensions.allowlist and"
-                    + " extensions.blocklist are kept, cannot be changed in monitor mode, and apply again in full mode.");
+                    + " extensions.blocklist are kept and cannot be changed in monitor mode; your blocklist still applies,"
+                    + " your allowlist again in full mode.");
         } else {
             out.println("Full mode: your own lists apply again: extensions.allowlist "
                     + ConfigFormat.value(after.value(ConfigKey.EXTENSIONS_ALLOWLIST)) + ", extensions.blocklist "
