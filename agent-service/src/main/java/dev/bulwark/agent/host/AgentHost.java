@@ -387,7 +387,7 @@ public final class AgentHost implements AutoCloseable {
 
     private void pause() {
         try {
-            Thread.sleep(1000); // back off before reading the failed batch again, or looking for the topics again
+            Thread.sleep(1000); // back off after a consumer failure, or before looking for the topics again
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -401,7 +401,7 @@ public final class AgentHost implements AutoCloseable {
             kafka.wakeup();
         }
         try {
-            // Within the 10 s a stop may take in every state: a batch in flight is abandoned (not committed) and read again.
+            // Within the 10 s a stop may take in every state: what is finished is committed, records in flight are read again.
             consumerThread.join(Duration.ofSeconds(5).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
