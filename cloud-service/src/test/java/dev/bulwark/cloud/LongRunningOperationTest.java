@@ -80,7 +80,9 @@ class LongRunningOperationTest {
                 .path("status")));
 
         Response result = given().get(Arm.relative(accepted.header("Location")));
+        assertThat(result.statusCode()).as("a client polling Location alone must see a failure").isEqualTo(409);
         assertThat(result.jsonPath().getString("error.code")).isEqualTo("ExtensionBlockedByAllowlist");
+        assertThat(result.jsonPath().getString("error.message")).isEqualTo("blocked");
         assertThat(result.jsonPath().getString("properties")).isNull();
     }
 
