@@ -49,7 +49,6 @@ public class ActivityLogResource {
                                      @RestQuery("$filter") String filter, @RestQuery("$select") String select,
                                      @RestQuery("$top") String top, @RestQuery("$skipToken") String skipToken,
                                      @Context UriInfo uri) {
-        ApiVersions.requireActivityLog(apiVersion);
         String subscription = MachineAddress.requireSubscription(subscriptionId);
         var parsedFilter = ActivityFilterParser.parse(filter);
         ActivityEventSelection selection = ActivityEventSelection.parse(select);

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code api-version} values each API accepts; checked first, before names and bodies. */
+/** The {@code api-version} values each API accepts, checked by {@link ApiVersionFilter} before names and bodies. */
 final class ApiVersions {
     /** Stable Microsoft.HybridCompute versions whose shapes this service follows. */
     static final List<String> HYBRID_COMPUTE = Arrays.stream(HybridComputeVersion.values()).map(HybridComputeVersion::value).toList();
@@ -54,22 +54,6 @@ final class ApiVersions {
     static HybridComputeVersion requireHybridCompute(String apiVersion) {
         require(apiVersion, HYBRID_COMPUTE, "Microsoft.HybridCompute");
         return HybridComputeVersion.find(apiVersion);
-    }
-
-    static void requireGuestConfiguration(String apiVersion) {
-        require(apiVersion, GUEST_CONFIGURATION, "Microsoft.GuestConfiguration");
-    }
-
-    static void requireFleet(String apiVersion) {
-        require(apiVersion, FLEET, "Bulwark.Fleet");
-    }
-
-    static void requireAuthorization(String apiVersion) {
-        require(apiVersion, AUTHORIZATION, "Microsoft.Authorization");
-    }
-
-    static void requireActivityLog(String apiVersion) {
-        require(apiVersion, ACTIVITY_LOG, "Microsoft.Insights/eventtypes");
     }
 
     private static void require(String apiVersion, List<String> supported, String api) {

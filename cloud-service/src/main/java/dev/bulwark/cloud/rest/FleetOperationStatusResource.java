@@ -34,7 +34,6 @@ public class FleetOperationStatusResource {
     public Uni<OperationStatusView> status(@RestPath String subscriptionId, @RestPath String location,
                                            @RestPath String operationId, @RestQuery("api-version") String apiVersion,
                                            @Context UriInfo uri) {
-        ApiVersions.requireFleet(apiVersion);
         String subscription = MachineAddress.requireSubscription(subscriptionId);
         UUID id;
         try {

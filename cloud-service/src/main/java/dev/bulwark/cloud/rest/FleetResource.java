@@ -81,7 +81,6 @@ public class FleetResource {
     public Uni<Map<String, Object>> registerMachines(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                      @RestQuery("api-version") String apiVersion,
                                                      @Valid FleetRegistrationBody body, @Context HttpHeaders headers) {
-        ApiVersions.requireFleet(apiVersion);
         MachineAddress.of(subscriptionId, resourceGroupName, "x"); // checks the path's names
         var fleet = body.toRegistrations();
         return machines.registerAll(subscriptionId, resourceGroupName, fleet, caller.caller(),
@@ -100,7 +99,6 @@ public class FleetResource {
     public Uni<RestResponse<RolloutView>> put(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                               @RestPath String rolloutName, @RestQuery("api-version") String apiVersion,
                                               @Valid RolloutBody body, @Context HttpHeaders headers, @Context UriInfo uri) {
-        ApiVersions.requireFleet(apiVersion);
         RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         var submission = body.toSubmission();
@@ -150,7 +148,6 @@ public class FleetResource {
     @Operation(summary = "A rollout: counts per stage and in total by state and error code, and how its predictions fared")
     public Uni<RolloutView> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                 @RestPath String rolloutName, @RestQuery("api-version") String apiVersion) {
-        ApiVersions.requireFleet(apiVersion);
         RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
         return rollouts.get(address).chain(rollout -> rollouts.status(rollout)
                 .map(status -> RolloutView.of(rollout, RolloutService.definition(rollout), status)));
@@ -163,7 +160,6 @@ public class FleetResource {
     public Uni<RestResponse<Void>> cancel(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                           @RestPath String rolloutName, @RestQuery("api-version") String apiVersion,
                                           @Context HttpHeaders headers, @Context UriInfo uri) {
-        ApiVersions.requireFleet(apiVersion);
         RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         return rollouts.cancel(address, request.requester()).map(rollout -> RestResponse.ResponseBuilder.<Void>create(
@@ -185,7 +181,6 @@ public class FleetResource {
                                                        @RestQuery("api-version") String apiVersion,
                                                        @RestQuery("$filter") String filter,
                                                        @RestQuery("$skipToken") String skipToken, @Context UriInfo uri) {
-        ApiVersions.requireFleet(apiVersion);
         RolloutAddress address = RolloutAddress.of(subscriptionId, resourceGroupName, rolloutName);
         String[] states = machineFilter(filter);
         String after = skipToken == null || skipToken.isBlank() ? null : decodeToken(skipToken);

@@ -49,7 +49,6 @@ public class GuestAssignmentResource {
     @Operation(summary = "The guest configuration assignments of a machine")
     public Uni<ResourceList<GuestAssignmentView>> list(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                        @RestPath String machineName, @RestQuery("api-version") String apiVersion) {
-        ApiVersions.requireGuestConfiguration(apiVersion);
         MachineAddress machine = MachineAddress.of(subscriptionId, resourceGroupName, machineName);
         return assignments.list(machine).map(found -> new ResourceList<>(found.stream()
                 .map(a -> GuestAssignmentView.of(machineUri(machine), a)).toList()));
@@ -62,7 +61,6 @@ public class GuestAssignmentResource {
     public Uni<GuestAssignmentView> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                         @RestPath String machineName, @RestPath String guestConfigurationAssignmentName,
                                         @RestQuery("api-version") String apiVersion) {
-        ApiVersions.requireGuestConfiguration(apiVersion);
         GuestAssignmentAddress address = address(subscriptionId, resourceGroupName, machineName, guestConfigurationAssignmentName);
         return assignments.get(address).map(a -> GuestAssignmentView.of(machineUri(address.machine()), a));
     }
@@ -78,7 +76,6 @@ public class GuestAssignmentResource {
                                                       @RestQuery("api-version") String apiVersion,
                                                       @Valid GuestAssignmentBody body,
                                                       @Context HttpHeaders headers, @Context UriInfo uri) {
-        ApiVersions.requireGuestConfiguration(apiVersion);
         GuestAssignmentAddress address = address(subscriptionId, resourceGroupName, machineName, guestConfigurationAssignmentName);
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         GuestAssignmentRequest desired = body.toRequest();
@@ -96,7 +93,6 @@ public class GuestAssignmentResource {
                                           @RestPath String machineName, @RestPath String guestConfigurationAssignmentName,
                                           @RestQuery("api-version") String apiVersion,
                                           @Context HttpHeaders headers, @Context UriInfo uri) {
-        ApiVersions.requireGuestConfiguration(apiVersion);
         GuestAssignmentAddress address = address(subscriptionId, resourceGroupName, machineName, guestConfigurationAssignmentName);
         ArmRequest request = ArmRequest.of(apiVersion, headers, uri, config, caller);
         return assignments.delete(address, request.requester()).map(deleted -> RestResponse.ResponseBuilder

@@ -52,7 +52,6 @@ public class OnboardingSecretResource {
     public Uni<RestResponse<Map<String, Object>>> create(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                                          @RestPath String secretName, @RestQuery("api-version") String apiVersion,
                                                          @Valid OnboardingSecretBody body) {
-        ApiVersions.requireFleet(apiVersion);
         MachineAddress.of(subscriptionId, resourceGroupName, secretName);
         OnboardingSecretBody.Properties properties = body.properties();
         Instant now = Instant.now();
@@ -77,7 +76,6 @@ public class OnboardingSecretResource {
     @Operation(summary = "An onboarding secret's expiry, limit and how many machines registered with it (never its code)")
     public Uni<Map<String, Object>> get(@RestPath String subscriptionId, @RestPath String resourceGroupName,
                                         @RestPath String secretName, @RestQuery("api-version") String apiVersion) {
-        ApiVersions.requireFleet(apiVersion);
         return secrets.find(subscriptionId, resourceGroupName, secretName).map(secret -> {
             if (secret == null) {
                 throw new ApiException(ArmErrorCode.ResourceNotFound, "The onboarding secret '" + secretName + "' was not found.");

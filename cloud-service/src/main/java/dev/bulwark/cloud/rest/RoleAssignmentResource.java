@@ -55,7 +55,6 @@ public class RoleAssignmentResource {
     @Operation(summary = "Assign a role to a principal at this scope (Owner only; reserved publisher namespaces cannot be assigned here)")
     public Uni<RestResponse<RoleAssignmentView>> put(@RestPath String roleAssignmentName, @RestQuery("api-version") String apiVersion,
                                                      UriInfo uri, @Valid RoleAssignmentBody body) {
-        ApiVersions.requireAuthorization(apiVersion);
         String scope = RoleAssignmentScopes.of(uri.getPath());
         requireGuid(roleAssignmentName);
         RoleAssignmentBody.Properties properties = body.properties();
@@ -83,7 +82,6 @@ public class RoleAssignmentResource {
     @Path(ASSIGNMENTS + "/{roleAssignmentName}")
     @ArmAction(value = ArmActions.ROLE_ASSIGNMENTS_READ, scope = ArmAction.ScopeRule.AUTHORIZATION_SCOPE)
     public Uni<RoleAssignmentView> get(@RestPath String roleAssignmentName, @RestQuery("api-version") String apiVersion, UriInfo uri) {
-        ApiVersions.requireAuthorization(apiVersion);
         String scope = RoleAssignmentScopes.of(uri.getPath());
         return assignments.find(scope, roleAssignmentName.toLowerCase()).map(found -> {
             if (found == null) {
@@ -99,7 +97,6 @@ public class RoleAssignmentResource {
     @Operation(summary = "Role assignments at this scope and below it ($filter=atScope() for this scope only)")
     public Uni<ResourceList<RoleAssignmentView>> list(@RestQuery("api-version") String apiVersion,
                                                       @RestQuery("$filter") String filter, UriInfo uri) {
-        ApiVersions.requireAuthorization(apiVersion);
         String scope = RoleAssignmentScopes.of(uri.getPath());
         boolean atScope = filter != null && filter.replace(" ", "").equalsIgnoreCase("atScope()");
         if (filter != null && !atScope) {
@@ -112,7 +109,6 @@ public class RoleAssignmentResource {
     @Path(ASSIGNMENTS + "/{roleAssignmentName}")
     @ArmAction(value = ArmActions.ROLE_ASSIGNMENTS_DELETE, scope = ArmAction.ScopeRule.AUTHORIZATION_SCOPE)
     public Uni<RestResponse<Void>> delete(@RestPath String roleAssignmentName, @RestQuery("api-version") String apiVersion, UriInfo uri) {
-        ApiVersions.requireAuthorization(apiVersion);
         String scope = RoleAssignmentScopes.of(uri.getPath());
         return assignments.delete(scope, roleAssignmentName.toLowerCase())
                 .map(deleted -> deleted ? RestResponse.<Void>ok() : RestResponse.<Void>noContent());
@@ -123,7 +119,6 @@ public class RoleAssignmentResource {
     @ArmAction(value = ArmActions.ROLE_DEFINITIONS_READ, scope = ArmAction.ScopeRule.AUTHENTICATED)
     @Operation(summary = "The built-in role definitions and the ARM actions each allows")
     public ResourceList<RoleDefinitionView> roleDefinitions(@RestQuery("api-version") String apiVersion) {
-        ApiVersions.requireAuthorization(apiVersion);
         return new ResourceList<>(BuiltInRoles.ALL.stream().map(RoleDefinitionView::of).toList());
     }
 
